@@ -1,0 +1,76 @@
+/**
+ * The brokers of one test process or CLI invocation: started once, reused by every run,
+ * stopped at the end. Where `ackcheck brokers up` left shared brokers running, those are
+ * reused instead of starting new ones (and left running afterwards).
+ */
+import { describeError } from '../errors.ts';
+import type { StartedBroker } from './broker.ts';
+import { type BrokerInfo, waitUntilReady } from './broker.ts';
+import type { BrokerId } from './catalog.ts';
+import { stopReaper } from './reaper.ts';
+import { findSharedBroker, type StartBrokerOptions, startBroker } from './start-broker.ts';
+
+export interface BrokerFleet extends AsyncDisposable {
+  readonly brokers: readonly StartedBroker[];
+  readonly infos: readonly BrokerInfo[];
+  get(id: BrokerId): StartedBroker;
+  stop(): Promise<void>;
+}
+
+export interface AcquireOptions extends Omit<StartBrokerOptions, 'broker' | 'name' | 'hostPort'> {
+  /** Reuse running shared brokers (from `ackcheck brokers up`). Default true. */
+  reuseShared?: boolean;
+}
+
+/** Starts (or finds) the given brokers in parallel. If one fails, the others are stopped. */
+export async function acquireBrokers(
+  ids: readonly BrokerId[],
+  options: AcquireOptions = {},
+): Promise<BrokerFleet> {
+  const { reuseShared = true, ...startOptions } = options;
+  const results = await Promise.allSettled(
+    ids.map(async (id) => {
+      if (reuseShared && startOptions.scope !== 'shared') {
+        const shared = await findSharedBroker(id);
+        if (shared) {
+          await waitUntilReady(shared.info, startOptions.readyTimeoutMs);
+          return shared;
+        }
+      }
+      if (startOptions.scope === 'shared') {
+        const existing = await findSharedBroker(id);
+        if (existing) {
+          await waitUntilReady(existing.info, startOptions.readyTimeoutMs);
+          return existing;
+        }
+      }
+      return startBroker({ ...startOptions, broker: id });
+    }),
+  );
+  const brokers = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) {
+    await Promise.allSettled(brokers.map((b) => b.stop()));
+    throw failure.reason;
+  }
+  let stopped = false;
+  const fleet: BrokerFleet = {
+    brokers,
+    infos: brokers.map((b) => b.info),
+    get(id) {
+      const found = brokers.find((b) => b.id === id);
+      if (!found) throw new RangeError(`broker ${id} is not part of this fleet (${ids.join(', ')})`);
+      return found;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      const outcomes = await Promise.allSettled(brokers.map((b) => b.stop()));
+      stopReaper();
+      const failed = outcomes.find((o) => o.status === 'rejected');
+      if (failed) throw new Error(`could not remove a broker container: ${describeError(failed.reason)}`);
+    },
+    [Symbol.asyncDispose]: () => fleet.stop(),
+  };
+  return fleet;
+}

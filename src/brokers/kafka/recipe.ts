@@ -1,0 +1,54 @@
+/**
+ * How a Kafka broker container is launched: single-node KRaft (broker + controller), tuned
+ * for tests (see DESIGN.md "Speed notes"). The script uses only /opt/kafka/bin entry points,
+ * so it runs unchanged on ackcheck's local image and on the upstream apache/kafka image.
+ *
+ * The client listener listens *inside* the container on the same port number that is
+ * published on the host, and advertises 127.0.0.1:PORT. The published port is an explicit
+ * binding, so Docker keeps it across restarts, and the advertised address stays valid.
+ */
+import type { ContainerRecipe } from '../recipe.ts';
+
+const CLUSTER_ID = 'ackcheckKRaftCluster0w'; // any 22-character base64 UUID
+
+const SCRIPT = `set -e
+P="\${ACKCHECK_PORT:?}"
+D=/tmp/ackcheck-kafka
+mkdir -p "$D/data"
+cat > "$D/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:9093
+listeners=PLAINTEXT://0.0.0.0:$P,CONTROLLER://127.0.0.1:9093
+advertised.listeners=PLAINTEXT://127.0.0.1:$P
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$D/data
+num.partitions=1
+auto.create.topics.enable=false
+delete.topic.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+group.min.session.timeout.ms=500
+PROPS
+/opt/kafka/bin/kafka-storage.sh format --ignore-formatted -t ${CLUSTER_ID} -c "$D/server.properties"
+exec /opt/kafka/bin/kafka-server-start.sh "$D/server.properties"
+`;
+
+export const kafkaRecipe: ContainerRecipe = {
+  containerPort: (hostPort) => hostPort,
+  entrypoint: ['/bin/sh', '-c'],
+  command: [SCRIPT],
+  environment: (hostPort) => ({
+    ACKCHECK_PORT: String(hostPort),
+    KAFKA_HEAP_OPTS: '-Xmx768m -Xms256m',
+  }),
+  readyLog: /Kafka Server started/,
+  addresses: (host, port) => ({ bootstrapServers: [`${host}:${port}`] }),
+};

@@ -1,0 +1,118 @@
+/**
+ * RabbitMQ round trips with amqplib: a recovering connection (amqplib reconnects and reruns
+ * `setup`, which reopens the confirm channel and the consumer), publisher confirms, manual acks.
+ */
+import amqp, { type Channel, type ConfirmChannel } from 'amqplib';
+import { sleep } from '../../deadline.ts';
+import type { BrokerInfo } from '../broker.ts';
+import {
+  ConsumptionLedger,
+  idOf,
+  payloadOf,
+  type RoundTripOptions,
+  type RoundTripper,
+} from '../roundtrip.ts';
+import { amqpUrl, provisionQueue } from './admin.ts';
+
+const IN_FLIGHT = 1_000;
+
+export async function openRabbitmqRoundTripper(
+  info: BrokerInfo,
+  options: RoundTripOptions,
+): Promise<RoundTripper> {
+  const payloadBytes = options.payloadBytes ?? 1024;
+  const queue = await provisionQueue(info, { type: options.queueType ?? 'classic' });
+  const ledger = new ConsumptionLedger();
+  let publisher: ConfirmChannel | undefined;
+  let consumerChannel: Channel | undefined;
+  const connection = await amqp.connect(amqpUrl(info), {
+    recovery: {
+      initialDelay: 200,
+      maxDelay: 2_000,
+      setup: async (model: amqp.ChannelModel) => {
+        const pub = await model.createConfirmChannel();
+        pub.on('error', () => undefined);
+        const sub = await model.createChannel();
+        sub.on('error', () => undefined);
+        await sub.prefetch(500);
+        await sub.consume(queue.name, (msg) => {
+          if (!msg) return; // consumer cancelled by the broker; recovery re-subscribes
+          ledger.record(idOf(msg.content));
+          sub.ack(msg);
+        });
+        publisher = pub;
+        consumerChannel = sub;
+      },
+    },
+  });
+  connection.on('error', () => undefined);
+  let nextId = 0;
+  let closed = false;
+
+  function publishOne(id: number): Promise<void> {
+    const channel = publisher;
+    if (!channel) return Promise.reject(new Error('no channel yet'));
+    return new Promise<void>((resolve, reject) => {
+      try {
+        channel.sendToQueue(
+          queue.name,
+          payloadOf(id, payloadBytes),
+          { persistent: true, messageId: String(id) },
+          (err) => (err ? reject(err) : resolve()),
+        );
+      } catch (error) {
+        reject(error);
+      }
+    });
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    await consumerChannel?.close().catch(() => undefined);
+    await connection.close().catch(() => undefined);
+    await queue[Symbol.asyncDispose]();
+  }
+
+  return {
+    async batch(count, timeoutMs = 120_000) {
+      const from = nextId;
+      const to = from + count;
+      nextId = to;
+      const began = Date.now();
+      const deadline = began + timeoutMs;
+      let publishRetries = 0;
+      // Publish with a bounded window of unconfirmed messages; a nack or a closed channel
+      // leaves the outcome unknown, so the message is published again.
+      let pending = Array.from({ length: count }, (_, i) => from + i);
+      while (pending.length > 0) {
+        const failed: number[] = [];
+        for (let i = 0; i < pending.length; i += IN_FLIGHT) {
+          const window = pending.slice(i, i + IN_FLIGHT);
+          const results = await Promise.allSettled(window.map((id) => publishOne(id)));
+          results.forEach((r, j) => {
+            if (r.status === 'rejected') failed.push(window[j] as number);
+          });
+        }
+        if (failed.length > 0) {
+          publishRetries += failed.length;
+          if (Date.now() > deadline)
+            throw new Error(`${failed.length} publishes unconfirmed at the deadline`);
+          await sleep(250);
+        }
+        pending = failed;
+      }
+      const produceMs = Date.now() - began;
+      await ledger.waitFor(from, to, deadline);
+      return {
+        messages: count,
+        produceMs,
+        totalMs: Date.now() - began,
+        publishRetries,
+        ...ledger.outcome(from, to),
+      };
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

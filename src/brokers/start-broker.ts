@@ -1,0 +1,312 @@
+/**
+ * startBroker(): one broker container through testcontainers, with a host port that stays
+ * the same across restarts, readiness checked by log line *and* by a real client request,
+ * every wait under a deadline, and errors that say what to do.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { GenericContainer, Wait } from 'testcontainers';
+import { AckcheckError, describeError } from '../errors.ts';
+import { type BrokerInfo, DEFAULT_READY_TIMEOUT_MS, StartedBroker, waitUntilReady } from './broker.ts';
+import { type BrokerId, type BrokerVersion, brokerVersion } from './catalog.ts';
+import {
+  type ContainerScope,
+  type Dockerode,
+  docker,
+  imagePresent,
+  LABELS,
+  ownerLabel,
+  removeContainer,
+  removeLeftovers,
+} from './docker.ts';
+import { kafkaRecipe } from './kafka/recipe.ts';
+import { rabbitmqRecipe } from './rabbitmq/recipe.ts';
+import { ensureReaper } from './reaper.ts';
+import type { ContainerRecipe } from './recipe.ts';
+
+export interface StartBrokerOptions {
+  /** Which broker to start, e.g. `"kafka-3.9"`. */
+  broker: BrokerId;
+  /** Image to run. Default: `$ACKCHECK_IMAGE_…`, else the local image, else the upstream one. */
+  image?: string;
+  /** Host port for clients. Default: a free port. A port in use fails with PORT_IN_USE. */
+  hostPort?: number;
+  /** Deadline from container create to a served client request. Default 90 000 ms. */
+  readyTimeoutMs?: number;
+  /**
+   * `"process"` (default): removed by stop(), or by the watchdog when this process dies.
+   * `"shared"`: kept for reuse by later commands until `ackcheck brokers down`.
+   */
+  scope?: ContainerScope;
+  /** Container name. Default: `ackcheck-<broker>-<random>` (shared: `ackcheck-shared-<broker>`). */
+  name?: string;
+}
+
+const RECIPES: Record<BrokerVersion['kind'], ContainerRecipe> = {
+  kafka: kafkaRecipe,
+  rabbitmq: rabbitmqRecipe,
+};
+const HOST = '127.0.0.1';
+let leftoversRemoved = false;
+
+export function sharedContainerName(id: BrokerId): string {
+  return `ackcheck-shared-${id}`;
+}
+
+/**
+ * Starts a broker and returns once it serves clients.
+ *
+ * @example
+ * await using kafka = await startBroker({ broker: 'kafka-3.9' });
+ * console.log(kafka.info.bootstrapServers); // [ '127.0.0.1:40123' ]
+ */
+export async function startBroker(options: StartBrokerOptions): Promise<StartedBroker> {
+  const version = validate(options);
+  const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  const scope = options.scope ?? 'process';
+  const engine = await docker();
+  if (!leftoversRemoved) {
+    leftoversRemoved = true;
+    await removeLeftovers(engine);
+  }
+  const image = await resolveImage(engine, version, options.image);
+  if (scope === 'process') ensureReaper();
+
+  // An auto-chosen port can be taken between our check and Docker's bind; try a few.
+  for (let attempt = 1; ; attempt++) {
+    const hostPort = options.hostPort ?? (await freePort());
+    if (options.hostPort !== undefined) await assertPortFree(hostPort, version.id);
+    try {
+      return await launch({ engine, version, image, hostPort, readyTimeoutMs, scope, name: options.name });
+    } catch (error) {
+      if (options.hostPort === undefined && attempt < 3 && isAckcheckPortError(error)) continue;
+      throw error;
+    }
+  }
+}
+
+function isAckcheckPortError(error: unknown): boolean {
+  return error instanceof AckcheckError && error.code === 'PORT_IN_USE';
+}
+
+function validate(options: StartBrokerOptions): BrokerVersion {
+  const fail = (what: string) => {
+    throw new AckcheckError('INVALID_OPTION', `startBroker: ${what}`);
+  };
+  if (!options || typeof options !== 'object')
+    fail('options object is required, e.g. { broker: "kafka-3.9" }');
+  let version: BrokerVersion | undefined;
+  try {
+    version = brokerVersion(options.broker);
+  } catch (error) {
+    fail(describeError(error));
+  }
+  const { hostPort, readyTimeoutMs, scope } = options;
+  if (hostPort !== undefined && !(Number.isInteger(hostPort) && hostPort >= 1024 && hostPort <= 65535))
+    fail(`hostPort must be an integer 1024..65535, got ${hostPort}`);
+  if (readyTimeoutMs !== undefined && !(Number.isFinite(readyTimeoutMs) && readyTimeoutMs > 0))
+    fail(`readyTimeoutMs must be a positive number of milliseconds, got ${readyTimeoutMs}`);
+  if (scope !== undefined && scope !== 'process' && scope !== 'shared')
+    fail(`scope must be "process" or "shared", got "${String(scope)}"`);
+  return version as BrokerVersion;
+}
+
+/** The image to run: explicit option, environment override, local build, then upstream. */
+async function resolveImage(engine: Dockerode, version: BrokerVersion, explicit?: string): Promise<string> {
+  const chosen = explicit ?? process.env[version.imageEnv];
+  const candidates = chosen ? [chosen] : [version.localImage, version.upstreamImage];
+  for (const image of candidates) if (await imagePresent(engine, image)) return image;
+  const how = chosen
+    ? `Build or pull "${chosen}", or unset ${version.imageEnv} to use ackcheck's own image.`
+    : `Run \`bash scripts/setup.sh\` (it pulls ${version.upstreamImage} where a registry answers and ` +
+      `otherwise builds ${version.localImage} from docker/), or build it alone with \`${version.buildCommand}\`.`;
+  throw new AckcheckError(
+    'IMAGE_MISSING',
+    `No image for ${version.id}: ${candidates.join(' / ')} not present. ${how}`,
+  );
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+async function assertPortFree(port: number, id: BrokerId): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new AckcheckError(
+          'PORT_IN_USE',
+          `Cannot start ${id} on host port ${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}. ` +
+            'Free the port (see `ss -ltnp`), pick another hostPort, or leave hostPort unset to get a free one.',
+          { cause: error },
+        ),
+      ),
+    );
+    server.listen(port, HOST, () => server.close(() => resolve()));
+  });
+}
+
+interface LaunchPlan {
+  engine: Dockerode;
+  version: BrokerVersion;
+  image: string;
+  hostPort: number;
+  readyTimeoutMs: number;
+  scope: ContainerScope;
+  name: string | undefined;
+}
+
+async function launch(plan: LaunchPlan): Promise<StartedBroker> {
+  const { engine, version, image, hostPort, readyTimeoutMs, scope } = plan;
+  const recipe = RECIPES[version.kind];
+  const name =
+    plan.name ??
+    (scope === 'shared'
+      ? sharedContainerName(version.id)
+      : `ackcheck-${version.id}-${randomBytes(4).toString('hex')}`);
+  const labels: Record<string, string> = {
+    [LABELS.role]: 'broker',
+    [LABELS.broker]: version.id,
+    [LABELS.scope]: scope,
+    [LABELS.port]: String(hostPort),
+  };
+  if (scope === 'process') labels[LABELS.owner] = ownerLabel();
+
+  let container = new GenericContainer(image)
+    .withName(name)
+    .withLabels(labels)
+    .withEnvironment(recipe.environment(hostPort))
+    .withExposedPorts({ container: recipe.containerPort(hostPort), host: hostPort })
+    .withWaitStrategy(Wait.forLogMessage(recipe.readyLog))
+    .withStartupTimeout(readyTimeoutMs);
+  if (recipe.entrypoint) container = container.withEntrypoint(recipe.entrypoint);
+  if (recipe.command) container = container.withCommand(recipe.command);
+
+  const began = Date.now();
+  let started: Awaited<ReturnType<GenericContainer['start']>>;
+  try {
+    started = await container.start();
+  } catch (error) {
+    throw await explainStartFailure(engine, version.id, name, hostPort, readyTimeoutMs, error);
+  }
+  const info: BrokerInfo = {
+    id: version.id,
+    kind: version.kind,
+    version: version.version,
+    image,
+    containerId: started.getId(),
+    containerName: name,
+    scope,
+    host: HOST,
+    port: hostPort,
+    ...recipe.addresses(HOST, hostPort),
+    readyInMs: 0,
+  };
+  try {
+    await waitUntilReady(info, Math.max(5_000, readyTimeoutMs - (Date.now() - began)));
+  } catch (error) {
+    await removeContainer(engine, info.containerId).catch(() => undefined);
+    throw error;
+  }
+  return new StartedBroker({ ...info, readyInMs: Date.now() - began });
+}
+
+/** Turns a testcontainers start failure into an AckcheckError with the container's last log lines. */
+async function explainStartFailure(
+  engine: Dockerode,
+  id: BrokerId,
+  name: string,
+  hostPort: number,
+  readyTimeoutMs: number,
+  error: unknown,
+): Promise<AckcheckError> {
+  const message = describeError(error);
+  let logs = '';
+  let state = '';
+  try {
+    const c = engine.getContainer(name);
+    const inspected = await c.inspect();
+    state = inspected.State.Status;
+    const raw = await c.logs({ stdout: true, stderr: true, tail: 15 });
+    logs = stripDockerLogHeaders(raw as unknown as Buffer);
+  } catch {
+    // no container was created
+  }
+  await removeContainer(engine, name).catch(() => undefined);
+  const tail = logs ? `\nLast log lines:\n${logs}` : '';
+  if (/port is already allocated|address already in use/i.test(message)) {
+    return new AckcheckError(
+      'PORT_IN_USE',
+      `Cannot start ${id}: host port ${hostPort} is in use. Free it or choose another hostPort.`,
+      { cause: error },
+    );
+  }
+  if (state === 'exited' || state === 'dead' || /exited|not running/i.test(message)) {
+    return new AckcheckError(
+      'BROKER_EXITED',
+      `${id} exited during start-up (${message}). The image may not be a ${id} image, or the broker failed; ` +
+        `check the image (${name}) and the log lines below.${tail}`,
+      { cause: error },
+    );
+  }
+  if (/timed? ?out|timeout/i.test(message)) {
+    return new AckcheckError(
+      'BROKER_NOT_READY',
+      `${id} did not finish starting within ${readyTimeoutMs} ms (${message}). On a slow or busy machine raise ` +
+        `readyTimeoutMs (CLI: --ready-timeout); otherwise look at the log lines below.${tail}`,
+      { cause: error, retriable: true },
+    );
+  }
+  return new AckcheckError('BROKER_NOT_READY', `${id} failed to start: ${message}${tail}`, { cause: error });
+}
+
+/** `docker logs` over the API multiplexes stdout/stderr with 8-byte frame headers. */
+function stripDockerLogHeaders(raw: Buffer | string): string {
+  if (typeof raw === 'string') return raw.trim();
+  const parts: string[] = [];
+  let offset = 0;
+  while (offset + 8 <= raw.length) {
+    const size = raw.readUInt32BE(offset + 4);
+    parts.push(raw.subarray(offset + 8, offset + 8 + size).toString('utf8'));
+    offset += 8 + size;
+  }
+  return (parts.length ? parts.join('') : raw.toString('utf8')).trim();
+}
+
+/** Finds the running shared container of `id` started by `ackcheck brokers up`, if any. */
+export async function findSharedBroker(id: BrokerId): Promise<StartedBroker | undefined> {
+  const engine = await docker();
+  const found = await engine.listContainers({
+    all: false,
+    filters: { label: [`${LABELS.broker}=${id}`, `${LABELS.scope}=shared`] },
+  });
+  const c = found[0];
+  if (!c) return undefined;
+  const version = brokerVersion(id);
+  const port = Number(c.Labels[LABELS.port]);
+  const info: BrokerInfo = {
+    id,
+    kind: version.kind,
+    version: version.version,
+    image: c.Image,
+    containerId: c.Id,
+    containerName: (c.Names[0] ?? c.Id).replace(/^\//, ''),
+    scope: 'shared',
+    host: HOST,
+    port,
+    ...RECIPES[version.kind].addresses(HOST, port),
+    readyInMs: 0,
+  };
+  return new StartedBroker(info, false);
+}
