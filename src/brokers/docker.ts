@@ -118,7 +118,7 @@ export async function listOurContainers(engine: Dockerode): Promise<OurContainer
   }));
 }
 
-function ownerAlive(owner: string | undefined): boolean {
+export function ownerAlive(owner: string | undefined): boolean {
   if (!owner) return false;
   const [pid, host] = owner.split('@');
   if (host !== hostname()) return true; // another machine's engine: not ours to judge
@@ -156,4 +156,13 @@ export async function removeOwnedBy(engine: Dockerode, owner: string): Promise<s
   const owned = (await listOurContainers(engine)).filter((c) => c.scope === 'process' && c.owner === owner);
   await Promise.all(owned.map((c) => removeContainer(engine, c.id)));
   return owned.map((c) => c.name);
+}
+
+/** `ackcheck brokers down`: removes shared containers and leftovers, not those of live processes. */
+export async function removeUnusedContainers(engine: Dockerode): Promise<string[]> {
+  const unused = (await listOurContainers(engine)).filter(
+    (c) => c.scope === 'shared' || !ownerAlive(c.owner),
+  );
+  await Promise.all(unused.map((c) => removeContainer(engine, c.id)));
+  return unused.map((c) => c.name);
 }

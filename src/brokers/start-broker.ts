@@ -5,6 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { GenericContainer, Wait } from 'testcontainers';
 import { AckcheckError, describeError } from '../errors.ts';
 import { type BrokerInfo, DEFAULT_READY_TIMEOUT_MS, StartedBroker, waitUntilReady } from './broker.ts';
@@ -193,12 +195,18 @@ async function launch(plan: LaunchPlan): Promise<StartedBroker> {
   if (recipe.entrypoint) container = container.withEntrypoint(recipe.entrypoint);
   if (recipe.command) container = container.withCommand(recipe.command);
 
+  const logTail = new LogTail(20);
+  container = container.withLogConsumer((stream) => logTail.follow(stream));
   const began = Date.now();
   let started: Awaited<ReturnType<GenericContainer['start']>>;
   try {
     started = await container.start();
   } catch (error) {
-    throw await explainStartFailure(engine, version.id, name, hostPort, readyTimeoutMs, error);
+    throw await explainStartFailure(
+      engine,
+      { id: version.id, name, hostPort, readyTimeoutMs, logTail },
+      error,
+    );
   }
   const info: BrokerInfo = {
     id: version.id,
@@ -222,29 +230,34 @@ async function launch(plan: LaunchPlan): Promise<StartedBroker> {
   return new StartedBroker({ ...info, readyInMs: Date.now() - began });
 }
 
-/** Turns a testcontainers start failure into an AckcheckError with the container's last log lines. */
+/** Keeps the last lines a container printed, for error messages. */
+class LogTail {
+  readonly #lines: string[] = [];
+  readonly #size: number;
+  constructor(size: number) {
+    this.#size = size;
+  }
+  follow(stream: Readable): void {
+    createInterface({ input: stream }).on('line', (line) => {
+      this.#lines.push(line);
+      if (this.#lines.length > this.#size) this.#lines.shift();
+    });
+  }
+  toString(): string {
+    return this.#lines.length ? `\nLast log lines:\n${this.#lines.join('\n')}` : '';
+  }
+}
+
+/** Turns a testcontainers start failure into an AckcheckError that says what happened and what to do. */
 async function explainStartFailure(
   engine: Dockerode,
-  id: BrokerId,
-  name: string,
-  hostPort: number,
-  readyTimeoutMs: number,
+  attempt: { id: BrokerId; name: string; hostPort: number; readyTimeoutMs: number; logTail: LogTail },
   error: unknown,
 ): Promise<AckcheckError> {
+  const { id, name, hostPort, readyTimeoutMs, logTail } = attempt;
   const message = describeError(error);
-  let logs = '';
-  let state = '';
-  try {
-    const c = engine.getContainer(name);
-    const inspected = await c.inspect();
-    state = inspected.State.Status;
-    const raw = await c.logs({ stdout: true, stderr: true, tail: 15 });
-    logs = stripDockerLogHeaders(raw as unknown as Buffer);
-  } catch {
-    // no container was created
-  }
   await removeContainer(engine, name).catch(() => undefined);
-  const tail = logs ? `\nLast log lines:\n${logs}` : '';
+  await new Promise((r) => setImmediate(r)); // let the log consumer take the last lines
   if (/port is already allocated|address already in use/i.test(message)) {
     return new AckcheckError(
       'PORT_IN_USE',
@@ -252,36 +265,25 @@ async function explainStartFailure(
       { cause: error },
     );
   }
-  if (state === 'exited' || state === 'dead' || /exited|not running/i.test(message)) {
+  if (/log stream ended|exited|not running/i.test(message)) {
     return new AckcheckError(
       'BROKER_EXITED',
-      `${id} exited during start-up (${message}). The image may not be a ${id} image, or the broker failed; ` +
-        `check the image (${name}) and the log lines below.${tail}`,
+      `${id} exited during start-up (container ${name}). The image may not be a ${id} image, or the broker ` +
+        `failed to start; see the log lines below.${logTail}`,
       { cause: error },
     );
   }
-  if (/timed? ?out|timeout/i.test(message)) {
+  if (/not received after|timed? ?out|timeout/i.test(message)) {
     return new AckcheckError(
       'BROKER_NOT_READY',
-      `${id} did not finish starting within ${readyTimeoutMs} ms (${message}). On a slow or busy machine raise ` +
-        `readyTimeoutMs (CLI: --ready-timeout); otherwise look at the log lines below.${tail}`,
+      `${id} did not finish starting within ${readyTimeoutMs} ms. On a slow or busy machine raise ` +
+        `readyTimeoutMs (CLI: --ready-timeout); otherwise see the log lines below.${logTail}`,
       { cause: error, retriable: true },
     );
   }
-  return new AckcheckError('BROKER_NOT_READY', `${id} failed to start: ${message}${tail}`, { cause: error });
-}
-
-/** `docker logs` over the API multiplexes stdout/stderr with 8-byte frame headers. */
-function stripDockerLogHeaders(raw: Buffer | string): string {
-  if (typeof raw === 'string') return raw.trim();
-  const parts: string[] = [];
-  let offset = 0;
-  while (offset + 8 <= raw.length) {
-    const size = raw.readUInt32BE(offset + 4);
-    parts.push(raw.subarray(offset + 8, offset + 8 + size).toString('utf8'));
-    offset += 8 + size;
-  }
-  return (parts.length ? parts.join('') : raw.toString('utf8')).trim();
+  return new AckcheckError('BROKER_NOT_READY', `${id} failed to start: ${message}${logTail}`, {
+    cause: error,
+  });
 }
 
 /** Finds the running shared container of `id` started by `ackcheck brokers up`, if any. */

@@ -5,6 +5,17 @@ import type { BrokerInfo } from '../broker.ts';
 // kafkajs 2 prints a partitioner notice on every producer; the default partitioner is what we want.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
+// kafkajs 2.2.4 computes a negative timer delay in its request queue
+// (requestQueue/index.js, scheduleCheckPendingRequests); Node >= 24 warns about it on every
+// response. The timer still fires at once, as kafkajs intends; only that warning is dropped.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const name = typeof warning === 'string' ? rest[0] : warning.name;
+  const type = typeof name === 'object' && name !== null ? (name as { type?: string }).type : name;
+  if (type === 'TimeoutNegativeWarning') return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 const LOG_LEVELS: Record<string, logLevel> = {
   nothing: logLevel.NOTHING,
   error: logLevel.ERROR,

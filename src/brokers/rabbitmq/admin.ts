@@ -18,6 +18,8 @@ export async function probeRabbitmq(info: BrokerInfo, timeoutMs: number): Promis
     Math.min(timeoutMs, 5_000),
     'AMQP connect timed out',
   );
+  // A broker still booting closes connections with 541 INTERNAL_ERROR; that is a failed probe, not a crash.
+  connection.on('error', () => undefined);
   try {
     const channel = await withTimeout(connection.createChannel(), 5_000, 'AMQP channel open timed out');
     await channel.close();
@@ -42,6 +44,7 @@ export async function provisionQueue(
   }
   const name = options.name ?? `ackcheck-${randomUUID()}`;
   const connection = await amqp.connect(amqpUrl(info));
+  connection.on('error', () => undefined);
   try {
     const channel = await connection.createChannel();
     await channel.assertQueue(name, { durable: true, arguments: { 'x-queue-type': type } });
@@ -55,6 +58,7 @@ export async function provisionQueue(
     async [Symbol.asyncDispose]() {
       try {
         const c = await amqp.connect(amqpUrl(info));
+        c.on('error', () => undefined);
         try {
           const ch = await c.createChannel();
           await ch.deleteQueue(name);

@@ -3,7 +3,7 @@
  * `setup`, which reopens the confirm channel and the consumer), publisher confirms, manual acks.
  */
 import amqp, { type Channel, type ConfirmChannel } from 'amqplib';
-import { sleep } from '../../deadline.ts';
+import { sleep, withTimeout } from '../../deadline.ts';
 import type { BrokerInfo } from '../broker.ts';
 import {
   ConsumptionLedger,
@@ -15,6 +15,7 @@ import {
 import { amqpUrl, provisionQueue } from './admin.ts';
 
 const IN_FLIGHT = 1_000;
+const HEARTBEAT_SECONDS = 5;
 
 export async function openRabbitmqRoundTripper(
   info: BrokerInfo,
@@ -25,23 +26,36 @@ export async function openRabbitmqRoundTripper(
   const ledger = new ConsumptionLedger();
   let publisher: ConfirmChannel | undefined;
   let consumerChannel: Channel | undefined;
-  const connection = await amqp.connect(amqpUrl(info), {
+  // A SIGKILLed broker can leave the client's socket open (the port proxy keeps it): a short
+  // heartbeat notices the dead peer in seconds instead of minutes.
+  const connection = await amqp.connect(`${amqpUrl(info)}?heartbeat=${HEARTBEAT_SECONDS}`, {
     recovery: {
       initialDelay: 200,
       maxDelay: 2_000,
       setup: async (model: amqp.ChannelModel) => {
-        const pub = await model.createConfirmChannel();
-        pub.on('error', () => undefined);
-        const sub = await model.createChannel();
-        sub.on('error', () => undefined);
-        await sub.prefetch(500);
-        await sub.consume(queue.name, (msg) => {
-          if (!msg) return; // consumer cancelled by the broker; recovery re-subscribes
-          ledger.record(idOf(msg.content));
-          sub.ack(msg);
-        });
-        publisher = pub;
-        consumerChannel = sub;
+        // amqplib binds its own error listener only after setup succeeds; a broker that is still
+        // recovering (quorum queues after a kill) closes the connection with 541 during setup,
+        // which would otherwise be an unhandled 'error' event. Recovery then retries.
+        model.on('error', () => undefined);
+        // A setup that hangs would stop recovery for good; a failed one is retried.
+        await withTimeout(
+          (async () => {
+            const pub = await model.createConfirmChannel();
+            pub.on('error', () => undefined);
+            const sub = await model.createChannel();
+            sub.on('error', () => undefined);
+            await sub.prefetch(500);
+            await sub.consume(queue.name, (msg) => {
+              if (!msg) return; // consumer cancelled by the broker; recovery re-subscribes
+              ledger.record(idOf(msg.content));
+              sub.ack(msg);
+            });
+            publisher = pub;
+            consumerChannel = sub;
+          })(),
+          10_000,
+          'channel setup timed out',
+        );
       },
     },
   });

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { brokers } from '../../vitest/index.ts';
+import { provisionTopic } from './admin.ts';
+import { kafkaClient } from './client.ts';
+
+describe.each(brokers('kafka').map((b) => [b.id, b] as const))('%s topics', (_id, info) => {
+  it('provisions a fresh topic with N partitions and deletes it afterwards', async () => {
+    const admin = kafkaClient(info).admin();
+    await admin.connect();
+    try {
+      let name: string;
+      {
+        await using topic = await provisionTopic(info, { partitions: 3 });
+        name = topic.name;
+        const meta = await admin.fetchTopicMetadata({ topics: [name] });
+        expect(meta.topics[0]?.partitions).toHaveLength(3);
+      }
+      expect(await admin.listTopics()).not.toContain(name);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('rejects an invalid partition count before touching the broker', async () => {
+    await expect(provisionTopic(info, { partitions: 0 })).rejects.toThrow(
+      /partitions must be an integer 1..64/,
+    );
+  });
+});

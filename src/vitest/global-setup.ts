@@ -1,0 +1,26 @@
+/**
+ * vitest globalSetup: starts the brokers once per test process and shares their addresses
+ * with every test file through `inject('ackcheckBrokers')`. Use it in a vitest config:
+ *
+ *   test: { globalSetup: ['ackcheck/vitest/global-setup'] }
+ *
+ * ACKCHECK_BROKERS selects the brokers (default all): "kafka", "rabbitmq", or ids such as
+ * "kafka-3.9,rabbitmq-4.0". Brokers left running by `ackcheck brokers up` are reused.
+ */
+import type { TestProject } from 'vitest/node';
+import type { BrokerInfo } from '../brokers/broker.ts';
+import { parseBrokerSelection } from '../brokers/catalog.ts';
+import { acquireBrokers } from '../brokers/fleet.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    ackcheckBrokers: BrokerInfo[];
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const ids = parseBrokerSelection(process.env.ACKCHECK_BROKERS ?? 'all');
+  const fleet = await acquireBrokers(ids);
+  project.provide('ackcheckBrokers', [...fleet.infos]);
+  return () => fleet.stop();
+}
