@@ -32,7 +32,8 @@ for (const id of parseBrokerSelection(values.broker)) {
     await using tripper = await openRoundTripper(broker.info);
     await tripper.batch(1_000); // warm-up
     const r = await tripper.batch(messages, 300_000);
-    if (r.lost.length || r.duplicated.length) throw new Error(`${id}: lost ${r.lost.length}, duplicated ${r.duplicated.length}`);
+    if (r.lost.length || r.duplicated.length)
+      throw new Error(`${id}: lost ${r.lost.length}, duplicated ${r.duplicated.length}`);
     rates.push((messages * 1000) / r.totalMs);
   }
   rows.push([
@@ -43,5 +44,7 @@ for (const id of parseBrokerSelection(values.broker)) {
   ]);
   console.error(`${id} done`);
 }
-console.log(`\nbrokers: ${repeats} starts each; throughput: ${messages} x 1 KiB messages, produce (confirmed) + consume`);
+console.log(
+  `\nbrokers: ${repeats} starts each; throughput: ${messages} x 1 KiB messages, produce (confirmed) + consume`,
+);
 console.log(table(['broker', 'ready (median)', 'ready (range)', 'msgs/s (median)'], rows));

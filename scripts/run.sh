@@ -16,8 +16,9 @@ case "${1:-}" in
   test)
     shift
     mkdir -p .ackcheck
-    npx biome ci . || exit 1
+    npm run --silent lint || exit 1
     npx tsc --noEmit || exit 1
+    npm run --silent build || exit 1
     npx vitest run --reporter=default --reporter=json --outputFile.json=.ackcheck/test-results.json "$@"
     status=$?
     # Nothing may be left running: no process-scoped container of ours after the suite.

@@ -10,7 +10,11 @@ export type AckcheckErrorCode =
   | 'BROKER_EXITED'
   | 'PORT_IN_USE'
   | 'INVALID_OPTION'
-  | 'BROKER_NOT_FOUND';
+  | 'BROKER_NOT_FOUND'
+  | 'PROCESSOR_NOT_FOUND'
+  | 'PROCESSOR_INVALID'
+  | 'RUNTIME_INVALID'
+  | 'WORKER_FAILED';
 
 export class AckcheckError extends Error {
   readonly code: AckcheckErrorCode;

@@ -1,0 +1,92 @@
+/**
+ * ackcheck's Kafka runtimes (kafkajs). Manual commits only: a message's offset + 1 is
+ * committed right after (at-least-once) or right before (at-most-once) it is processed, and
+ * never for a partition this consumer no longer owns (a stale batch stops at once; the
+ * broker rejects a commit from an old generation).
+ */
+import type { Consumer, KafkaMessage } from 'kafkajs';
+import { sleep } from '../../deadline.ts';
+import { decodeMessage, type Delivery, orderFor, type Runtime, type RuntimeOptions } from '../runtime.ts';
+import { HEADERS } from '../runtime.ts';
+import { kafkaClient } from './client.ts';
+
+/** Consumer timings that let a killed consumer be noticed in about two seconds. */
+export const KAFKA_CONSUMER_TIMINGS = {
+  sessionTimeout: 2_000,
+  heartbeatInterval: 300,
+  rebalanceTimeout: 5_000,
+};
+
+function toDelivery(m: KafkaMessage, partition: number, seen: Set<string>): Delivery {
+  const message = decodeMessage(m.value);
+  const copy = Number(m.headers?.[HEADERS.copy]?.toString() ?? 0);
+  const position = `${partition}:${m.offset}`;
+  const redelivered = seen.has(position);
+  seen.add(position);
+  return { message, copy, redelivered, partition, offset: m.offset };
+}
+
+export function kafkaRuntime(options: RuntimeOptions): Runtime {
+  const order = orderFor(options);
+  const backoff = options.retryBackoffMs ?? 200;
+  let consumer: Consumer | undefined;
+  return {
+    name: `kafka-${options.semantics}${options.order ? ` (${order})` : ''}`,
+    broker: 'kafka',
+    semantics: options.semantics,
+    async start(ctx) {
+      if (ctx.target.kind !== 'kafka') throw new Error('kafkaRuntime needs a Kafka target');
+      const { topic, groupId } = ctx.target;
+      const kafka = kafkaClient(ctx.broker, {
+        clientId: `ackcheck-${ctx.worker}`,
+        retry: { retries: 30, maxRetryTime: 2_000 },
+      });
+      const c = kafka.consumer({
+        groupId,
+        ...KAFKA_CONSUMER_TIMINGS,
+        retry: { retries: 30, maxRetryTime: 2_000 },
+      });
+      consumer = c;
+      const seen = new Set<string>();
+      const commit = (partition: number, offset: string) =>
+        c.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+      await c.connect();
+      await c.subscribe({ topics: [topic], fromBeginning: true });
+      await c.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          for (const m of batch.messages) {
+            if (!isRunning() || isStale()) return;
+            const d = toDelivery(m, batch.partition, seen);
+            ctx.delivered(d);
+            if (order === 'process-then-ack') {
+              // Retry in place until the processor succeeds (the message is not acknowledged before).
+              for (;;) {
+                try {
+                  await ctx.process(d);
+                  break;
+                } catch {
+                  if (!isRunning() || isStale()) return;
+                  await heartbeat();
+                  await sleep(backoff);
+                }
+              }
+              await commit(batch.partition, m.offset);
+              ctx.acknowledged(d);
+            } else {
+              await commit(batch.partition, m.offset);
+              ctx.acknowledged(d);
+              await ctx.process(d).catch(() => undefined); // at-most-once: a failure is recorded, not retried
+            }
+            resolveOffset(m.offset);
+            await heartbeat();
+          }
+        },
+      });
+    },
+    async stop() {
+      await consumer?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The runtime: the consume → process → acknowledge loop for one broker and one semantics.
+ * ackcheck ships four (Kafka/RabbitMQ × at-least-once/at-most-once); a user plugs in their
+ * own by exporting `createRuntime()` from a module, and the kit certifies it like its own.
+ *
+ * The runtime owns the *order* of the steps; the kit owns what each step records. A runtime
+ * calls, for every message it receives:
+ *   - `ctx.delivered(d)` when the broker hands it over,
+ *   - `await ctx.process(d)` to run the processor (throws if the processor failed),
+ *   - `ctx.acknowledged(d)` right after the ack/commit succeeded.
+ * At-least-once runtimes process, then acknowledge; at-most-once ones acknowledge, then process.
+ */
+import type { BrokerInfo } from './broker.ts';
+import type { Message } from '../model/message.ts';
+import type { Semantics } from '../model/scenario.ts';
+
+export interface Delivery {
+  readonly message: Message;
+  /** Which publish of the message this is (producer duplicates have copy 1, …). */
+  readonly copy: number;
+  readonly redelivered: boolean;
+  readonly partition?: number;
+  readonly offset?: string;
+  readonly deliveryTag?: number;
+}
+
+/** Where a run's messages are: a Kafka topic read by a consumer group, or a RabbitMQ queue. */
+export type RunTarget =
+  | { readonly kind: 'kafka'; readonly topic: string; readonly groupId: string }
+  | { readonly kind: 'rabbitmq'; readonly queue: string; readonly prefetch: number };
+
+export interface RuntimeContext {
+  readonly broker: BrokerInfo;
+  readonly target: RunTarget;
+  /** Name of this worker ("w1", …), usable as a client id. */
+  readonly worker: string;
+  delivered(delivery: Delivery): void;
+  process(delivery: Delivery): Promise<void>;
+  acknowledged(delivery: Delivery): void;
+  /** Something the runtime wants in the history (e.g. a processor error it recovered from). */
+  log(message: string): void;
+}
+
+export interface Runtime {
+  /** Shown in reports. */
+  readonly name: string;
+  readonly broker: 'kafka' | 'rabbitmq';
+  /** The semantics this runtime claims; certify() checks the claim. */
+  readonly semantics: Semantics;
+  /** Starts consuming; resolves once the consumer is subscribed. Rejects if it cannot start. */
+  start(ctx: RuntimeContext): Promise<void>;
+  /** Graceful stop: finish or abandon the current message, leave the group / close the channel. */
+  stop(): Promise<void>;
+}
+
+/** A module that provides a runtime exports this as `createRuntime` (or default). */
+export type RuntimeFactory = () => Runtime;
+
+/** Message headers the kit's producer sets, so runtimes can rebuild a Delivery. */
+export const HEADERS = { id: 'ackcheck-id', copy: 'ackcheck-copy', key: 'ackcheck-key' } as const;
+
+/** Encodes a message for the wire (value/body): the JSON of the message. */
+export function encodeMessage(message: Message): Buffer {
+  return Buffer.from(JSON.stringify(message));
+}
+
+export function decodeMessage(body: Buffer | null): Message {
+  if (!body) throw new Error('empty message body');
+  return JSON.parse(body.toString('utf8')) as Message;
+}
+
+/** In which order a runtime processes and acknowledges. */
+export type StepOrder = 'process-then-ack' | 'ack-then-process';
+
+export interface RuntimeOptions {
+  /** The semantics the runtime claims. */
+  semantics: Semantics;
+  /**
+   * The order it actually uses. Default: the one that keeps the claim (at-least-once:
+   * process-then-ack; at-most-once: ack-then-process). Set it to build a deliberately
+   * broken runtime for a test.
+   */
+  order?: StepOrder;
+  /** Backoff before a failed message is retried (at-least-once). Default 200 ms. */
+  retryBackoffMs?: number;
+}
+
+export function orderFor(options: RuntimeOptions): StepOrder {
+  return options.order ?? (options.semantics === 'at-least-once' ? 'process-then-ack' : 'ack-then-process');
+}

@@ -1,0 +1,32 @@
+/**
+ * ackcheck's public API. The conformance engine (certify, replay) builds on these broker
+ * primitives; today the package exports broker control, provisioning and round trips.
+ */
+export {
+  type BrokerFault,
+  type BrokerInfo,
+  DEFAULT_READY_TIMEOUT_MS,
+  StartedBroker,
+  waitUntilReady,
+} from './brokers/broker.ts';
+export {
+  BROKER_IDS,
+  BROKER_VERSIONS,
+  type BrokerId,
+  type BrokerKind,
+  type BrokerVersion,
+  brokerVersion,
+  parseBrokerSelection,
+} from './brokers/catalog.ts';
+export { type AcquireOptions, acquireBrokers, type BrokerFleet } from './brokers/fleet.ts';
+export { type KafkaTopic, provisionTopic } from './brokers/kafka/admin.ts';
+export { kafkaClient } from './brokers/kafka/client.ts';
+export { provisionQueue, type QueueType, type RabbitmqQueue } from './brokers/rabbitmq/admin.ts';
+export {
+  openRoundTripper,
+  type RoundTripOptions,
+  type RoundTripper,
+  type RoundTripResult,
+} from './brokers/roundtrip.ts';
+export { findSharedBroker, type StartBrokerOptions, startBroker } from './brokers/start-broker.ts';
+export { AckcheckError, type AckcheckErrorCode, isAckcheckError } from './errors.ts';

@@ -1,0 +1,5 @@
+export * from './fault.ts';
+export * from './history.ts';
+export * from './message.ts';
+export * from './scenario.ts';
+export * from './verdict.ts';

@@ -1,0 +1,77 @@
+/** Loading user modules (processor, runtime) with errors that say what is wrong and how to fix it. */
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { kafkaRuntime } from '../brokers/kafka/runtime.ts';
+import { rabbitmqRuntime } from '../brokers/rabbitmq/runtime.ts';
+import type { Runtime } from '../brokers/runtime.ts';
+import { AckcheckError, describeError } from '../errors.ts';
+import type { Processor } from '../model/processor.ts';
+import type { RuntimeSpec } from './worker-config.ts';
+
+export function resolveModulePath(path: string): string {
+  return isAbsolute(path) ? path : resolve(process.cwd(), path);
+}
+
+async function importModule(path: string, what: string): Promise<Record<string, unknown>> {
+  const absolute = resolveModulePath(path);
+  if (!existsSync(absolute)) {
+    throw new AckcheckError(
+      'PROCESSOR_NOT_FOUND',
+      `${what} module not found: ${absolute}. Pass the path of a .ts or .js file that exports it (relative paths are resolved from ${process.cwd()}).`,
+    );
+  }
+  try {
+    return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new AckcheckError(
+      'PROCESSOR_INVALID',
+      `${what} module ${absolute} failed to load: ${describeError(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+export async function loadProcessor(path: string): Promise<Processor> {
+  const mod = await importModule(path, 'processor');
+  const candidate = (mod.default ?? mod.processor) as Partial<Processor> | undefined;
+  const missing = ['process', 'reset', 'snapshot'].filter(
+    (m) => typeof (candidate as Record<string, unknown> | undefined)?.[m] !== 'function',
+  );
+  if (!candidate || missing.length > 0) {
+    throw new AckcheckError(
+      'PROCESSOR_INVALID',
+      `${resolveModulePath(path)} does not export a processor: the default export (or \`processor\`) needs ` +
+        `functions process(message, ctx), reset(namespace) and snapshot(namespace)` +
+        (candidate ? `; missing: ${missing.join(', ')}.` : '.') +
+        " Wrap it in defineProcessor({...}) from 'ackcheck' for type checking.",
+    );
+  }
+  return candidate as Processor;
+}
+
+export async function loadRuntime(spec: RuntimeSpec): Promise<Runtime> {
+  if ('builtin' in spec) {
+    return spec.builtin === 'kafka'
+      ? kafkaRuntime({ semantics: spec.semantics })
+      : rabbitmqRuntime({ semantics: spec.semantics });
+  }
+  const mod = await importModule(spec.module, 'runtime');
+  const factory = (mod.createRuntime ?? mod.default) as (() => Runtime) | undefined;
+  if (typeof factory !== 'function') {
+    throw new AckcheckError(
+      'RUNTIME_INVALID',
+      `${resolveModulePath(spec.module)} does not export createRuntime(): export a function that returns a Runtime.`,
+    );
+  }
+  const runtime = factory();
+  if (!runtime || typeof runtime.start !== 'function' || typeof runtime.stop !== 'function') {
+    throw new AckcheckError(
+      'RUNTIME_INVALID',
+      `createRuntime() in ${spec.module} did not return a Runtime (start/stop).`,
+    );
+  }
+  return runtime;
+}

@@ -1,0 +1,138 @@
+/**
+ * Worker process entry: runs one runtime with the processor, records the history, and fires
+ * the phase-triggered faults addressed to it — a crash fault is a real SIGKILL of this very
+ * process at the exact phase. Started by the harness with its config in ACKCHECK_WORKER.
+ */
+import { sleep } from '../deadline.ts';
+import type { Delivery } from '../brokers/runtime.ts';
+import { describeError } from '../errors.ts';
+import type { Fault, Phase } from '../model/fault.ts';
+import { HistoryWriter } from './history-writer.ts';
+import { loadProcessor, loadRuntime } from './load.ts';
+import { WORKER_ENV, type WorkerConfig, type WorkerMessage } from './worker-config.ts';
+
+const config = JSON.parse(process.env[WORKER_ENV] ?? 'null') as WorkerConfig | null;
+if (!config) {
+  console.error(`worker: ${WORKER_ENV} is not set; workers are started by the ackcheck harness`);
+  process.exit(2);
+}
+const send = (m: WorkerMessage) => process.send?.(m);
+const history = new HistoryWriter(config.historyFile, config.worker, config.runStart);
+const fired = new Set<number>();
+const attempts = new Map<string, number>();
+
+class InjectedFault extends Error {}
+
+async function fire(d: Delivery, phase: Phase, attempt: number): Promise<void> {
+  for (const { index, fault } of config?.faults ?? []) {
+    const t = fault.trigger;
+    if (fired.has(index) || t.type !== 'phase' || t.messageId !== d.message.id || t.phase !== phase) continue;
+    if (t.attempt !== attempt) continue;
+    fired.add(index);
+    await apply(index, fault, phase);
+  }
+}
+
+async function apply(index: number, fault: Fault, phase: Phase): Promise<void> {
+  history.record({ type: 'fault-start', fault: index, kind: fault.kind, phase });
+  switch (fault.kind) {
+    case 'consumer-kill':
+      process.kill(process.pid, 'SIGKILL');
+      await sleep(60_000); // never reached
+      return;
+    case 'processor-throw':
+      history.record({ type: 'fault-heal', fault: index, kind: fault.kind });
+      throw new InjectedFault(`ackcheck: injected processor failure (fault ${index})`);
+    case 'consumer-stall':
+      await sleep(fault.params.holdMs ?? 3_000);
+      history.record({ type: 'fault-heal', fault: index, kind: fault.kind });
+      return;
+    default:
+      // join / leave / restart / broker / network faults at a phase: the harness acts on them.
+      send({ type: 'trigger', index });
+  }
+}
+
+async function main(c: WorkerConfig): Promise<void> {
+  const processor = await loadProcessor(c.processorModule);
+  const runtime = await loadRuntime(c.runtime);
+  await processor.setup?.();
+
+  const processDelivery = async (d: Delivery): Promise<void> => {
+    const key = `${d.message.id}:${d.copy}`;
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    const event = { id: d.message.id, copy: d.copy, attempt };
+    history.record({ type: 'process-begin', ...event });
+    let duringFired = false;
+    const during = () => {
+      if (duringFired) return Promise.resolve();
+      duringFired = true;
+      return fire(d, 'during-process', attempt);
+    };
+    try {
+      await fire(d, 'before-process', attempt);
+      const work = Promise.resolve(
+        processor.process(d.message, {
+          namespace: c.namespace,
+          attempt,
+          redelivered: d.redelivered || attempt > 1,
+          worker: c.worker,
+          checkpoint: during,
+        }),
+      );
+      // Without a checkpoint() call, `during-process` fires at the processor's first await.
+      await Promise.all([work, sleep(0).then(during)]);
+    } catch (error) {
+      history.record({ type: 'process-end', ...event, outcome: 'error', error: describeError(error) });
+      throw error;
+    }
+    history.record({ type: 'process-end', ...event, outcome: 'ok' });
+    await fire(d, 'after-process', attempt);
+  };
+
+  await runtime.start({
+    broker: c.broker,
+    target: c.target,
+    worker: c.worker,
+    delivered(d) {
+      history.record({
+        type: 'deliver',
+        id: d.message.id,
+        copy: d.copy,
+        redelivered: d.redelivered,
+        ...(d.partition === undefined ? {} : { partition: d.partition, offset: d.offset }),
+        ...(d.deliveryTag === undefined ? {} : { deliveryTag: d.deliveryTag }),
+      });
+    },
+    process: processDelivery,
+    acknowledged(d) {
+      history.record({ type: 'ack', id: d.message.id, copy: d.copy });
+      send({ type: 'ack' });
+      const attempt = attempts.get(`${d.message.id}:${d.copy}`) ?? 1;
+      void fire(d, 'after-ack', attempt).catch(() => undefined);
+    },
+    log() {},
+  });
+  send({ type: 'started' });
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(0), 10_000);
+    await runtime.stop().catch(() => undefined);
+    await processor.teardown?.();
+    history.close();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('disconnect', () => void stop()); // the harness went away
+}
+
+main(config).catch((error: unknown) => {
+  send({ type: 'failed', error: describeError(error) });
+  console.error(`worker ${config.worker}: ${describeError(error)}`);
+  process.exit(1);
+});
