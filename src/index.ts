@@ -30,3 +30,29 @@ export {
 } from './brokers/roundtrip.ts';
 export { findSharedBroker, type StartBrokerOptions, startBroker } from './brokers/start-broker.ts';
 export { AckcheckError, type AckcheckErrorCode, isAckcheckError } from './errors.ts';
+export {
+  type Runtime,
+  type RuntimeContext,
+  type RuntimeFactory,
+  type Delivery,
+  type RunTarget,
+  type RuntimeOptions,
+  type StepOrder,
+} from './brokers/runtime.ts';
+export { kafkaRuntime } from './brokers/kafka/runtime.ts';
+export { rabbitmqRuntime } from './brokers/rabbitmq/runtime.ts';
+export { check, type CheckInput } from './check/index.ts';
+export { scenarioArbitrary, type ScenarioOptions } from './generate/index.ts';
+export {
+  certify,
+  type CertifyOptions,
+  type CertifyProgress,
+  type CertifyResult,
+  type Counterexample,
+  DEFAULT_FAULT_KINDS,
+  type ReplayFile,
+} from './harness/certify.ts';
+export { replay, type ReplayOptions } from './harness/replay.ts';
+export type { RunOutcome } from './harness/run-scenario.ts';
+export * from './model/index.ts';
+export { defineProcessor, type ProcessContext, type Processor } from './model/processor.ts';

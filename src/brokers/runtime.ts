@@ -54,7 +54,7 @@ export interface Runtime {
 }
 
 /** A module that provides a runtime exports this as `createRuntime` (or default). */
-export type RuntimeFactory = () => Runtime;
+export type RuntimeFactory = (context: { readonly broker: 'kafka' | 'rabbitmq' }) => Runtime;
 
 /** Message headers the kit's producer sets, so runtimes can rebuild a Delivery. */
 export const HEADERS = { id: 'ackcheck-id', copy: 'ackcheck-copy', key: 'ackcheck-key' } as const;

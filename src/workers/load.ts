@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { kafkaRuntime } from '../brokers/kafka/runtime.ts';
 import { rabbitmqRuntime } from '../brokers/rabbitmq/runtime.ts';
-import type { Runtime } from '../brokers/runtime.ts';
+import type { Runtime, RuntimeFactory } from '../brokers/runtime.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import type { Processor } from '../model/processor.ts';
 import type { RuntimeSpec } from './worker-config.ts';
@@ -52,21 +52,21 @@ export async function loadProcessor(path: string): Promise<Processor> {
   return candidate as Processor;
 }
 
-export async function loadRuntime(spec: RuntimeSpec): Promise<Runtime> {
+export async function loadRuntime(spec: RuntimeSpec, broker: 'kafka' | 'rabbitmq'): Promise<Runtime> {
   if ('builtin' in spec) {
     return spec.builtin === 'kafka'
       ? kafkaRuntime({ semantics: spec.semantics })
       : rabbitmqRuntime({ semantics: spec.semantics });
   }
   const mod = await importModule(spec.module, 'runtime');
-  const factory = (mod.createRuntime ?? mod.default) as (() => Runtime) | undefined;
+  const factory = (mod.createRuntime ?? mod.default) as RuntimeFactory | undefined;
   if (typeof factory !== 'function') {
     throw new AckcheckError(
       'RUNTIME_INVALID',
-      `${resolveModulePath(spec.module)} does not export createRuntime(): export a function that returns a Runtime.`,
+      `${resolveModulePath(spec.module)} does not export createRuntime(): export a function ({ broker }) => Runtime.`,
     );
   }
-  const runtime = factory();
+  const runtime = factory({ broker });
   if (!runtime || typeof runtime.start !== 'function' || typeof runtime.stop !== 'function') {
     throw new AckcheckError(
       'RUNTIME_INVALID',

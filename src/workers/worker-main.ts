@@ -55,7 +55,7 @@ async function apply(index: number, fault: Fault, phase: Phase): Promise<void> {
 
 async function main(c: WorkerConfig): Promise<void> {
   const processor = await loadProcessor(c.processorModule);
-  const runtime = await loadRuntime(c.runtime);
+  const runtime = await loadRuntime(c.runtime, c.broker.kind);
   await processor.setup?.();
 
   const processDelivery = async (d: Delivery): Promise<void> => {
@@ -63,6 +63,14 @@ async function main(c: WorkerConfig): Promise<void> {
     const attempt = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, attempt);
     const event = { id: d.message.id, copy: d.copy, attempt };
+    try {
+      // Before process-begin, so that a crash here is not counted as a processing.
+      await fire(d, 'before-process', attempt);
+    } catch (error) {
+      history.record({ type: 'process-begin', ...event });
+      history.record({ type: 'process-end', ...event, outcome: 'error', error: describeError(error) });
+      throw error;
+    }
     history.record({ type: 'process-begin', ...event });
     let duringFired = false;
     const during = () => {
@@ -71,7 +79,6 @@ async function main(c: WorkerConfig): Promise<void> {
       return fire(d, 'during-process', attempt);
     };
     try {
-      await fire(d, 'before-process', attempt);
       const work = Promise.resolve(
         processor.process(d.message, {
           namespace: c.namespace,

@@ -38,7 +38,17 @@ export function rabbitmqRuntime(options: RuntimeOptions): Runtime {
       if (ctx.target.kind !== 'rabbitmq') throw new Error('rabbitmqRuntime needs a RabbitMQ target');
       const { queue, prefetch } = ctx.target;
       // A lost connection ends the worker (the harness starts a replacement), so no recovery here.
-      connection = await amqp.connect(`${amqpUrl(ctx.broker)}?heartbeat=5`);
+      // The broker may be restarting when this worker starts: keep trying for a minute.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        try {
+          connection = await amqp.connect(`${amqpUrl(ctx.broker)}?heartbeat=5`);
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await sleep(250);
+        }
+      }
       connection.on('error', () => undefined);
       connection.on('close', () => process.exit(3));
       const ch = await connection.createChannel();

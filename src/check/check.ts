@@ -1,0 +1,249 @@
+/**
+ * The verdict of one run: composes the total-queue algebra, the final-state comparison, the
+ * optional per-key order check and the liveness outcome into findings, and decides which of
+ * them break the scenario's promised semantics. Like Jepsen's `check-safe`, a checker that
+ * throws makes the verdict `unknown` (with its error) instead of throwing from `check()`.
+ */
+import type { HistoryEvent } from '../model/history.ts';
+import type { JsonValue } from '../model/message.ts';
+import type { Scenario } from '../model/scenario.ts';
+import type { Finding, QueueStats, Verdict } from '../model/verdict.ts';
+import { compareFinalState } from './final-state.ts';
+import { checkOrder, type OrderViolation } from './order.ts';
+import { type TotalQueueResult, totalQueue } from './total-queue.ts';
+
+export interface CheckInput {
+  readonly scenario: Scenario;
+  readonly history: readonly HistoryEvent[];
+  /** The processor's `snapshot()` after the run; compared when `referenceState` is given too. */
+  readonly finalState?: JsonValue;
+  /** The snapshot of the exactly-once reference run over the same distinct messages. */
+  readonly referenceState?: JsonValue;
+  /** Check per-key order of first successful processing. */
+  readonly checkOrder?: boolean;
+  /** Whether the heal-and-drain phase finished, and which messages were still pending if not. */
+  readonly liveness?: { readonly drained: boolean; readonly stuckIds: readonly string[] };
+}
+
+/** Events attached to one finding. */
+const EVENTS_PER_FINDING = 20;
+/** Message ids named in one finding's detail sentence (all are in `messageIds`). */
+const IDS_IN_DETAIL = 10;
+
+const EMPTY_STATS: QueueStats = {
+  attempted: 0,
+  acknowledged: 0,
+  unknown: 0,
+  processed: 0,
+  lost: 0,
+  duplicated: 0,
+  unexpected: 0,
+  recovered: 0,
+};
+
+type EventsFor = (id: string) => readonly HistoryEvent[];
+
+/**
+ * `valid` is false when any finding is a violation; otherwise `unknown` when a checker failed,
+ * otherwise true (Jepsen's merge: a violation found by one checker stands even if another failed).
+ */
+export function check(input: CheckInput): Verdict {
+  const findings: Finding[] = [];
+  const errors: string[] = [];
+  const run = (name: string, produce: () => readonly Finding[]): void => {
+    findings.push(...(safely(name, errors, produce) ?? []));
+  };
+  const queue = safely('total-queue', errors, () => totalQueue(input.scenario, input.history));
+  if (queue !== undefined) run('total-queue', () => queueFindings(input.scenario, queue));
+  const { finalState, referenceState, liveness } = input;
+  if (finalState !== undefined && referenceState !== undefined) {
+    run('final-state', () => finalStateFindings(finalState, referenceState, input.scenario, queue));
+  }
+  if (input.checkOrder === true) {
+    run('order', () => checkOrder(input.scenario, input.history).violations.map(orderFinding));
+  }
+  if (liveness !== undefined && !liveness.drained) {
+    run('liveness', () => [livenessFinding(liveness.stuckIds, queue?.eventsFor ?? (() => []))]);
+  }
+  const valid = findings.some((f) => f.violation) ? false : errors.length > 0 ? 'unknown' : true;
+  return { valid, findings, stats: queue?.stats ?? EMPTY_STATS, errors };
+}
+
+/** Runs one checker; if it throws, records its error and returns undefined (Jepsen's check-safe). */
+function safely<T>(name: string, errors: string[], run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    errors.push(`${name} checker failed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+function queueFindings(scenario: Scenario, queue: TotalQueueResult): Finding[] {
+  const findings: Finding[] = [];
+  if (queue.lost.length > 0) findings.push(lostFinding(scenario, queue));
+  if (queue.duplicated.length > 0) findings.push(duplicatedFinding(scenario, queue));
+  if (queue.unexpected.length > 0) findings.push(unexpectedFinding(scenario, queue));
+  return findings;
+}
+
+function lostFinding(scenario: Scenario, queue: TotalQueueResult): Finding {
+  const violation = scenario.semantics === 'at-least-once';
+  const ids = queue.lost;
+  return {
+    code: 'lost',
+    invariant: 'at-least-once',
+    violation,
+    messageIds: ids,
+    events: explainIds(ids, queue.eventsFor),
+    detail: sentences(
+      `${plural(ids.length, 'acknowledged message was', 'acknowledged messages were')} never processed`,
+      `to completion: ${listIds(ids)}.`,
+      violation
+        ? 'At-least-once promises each one is processed;'
+        : 'Allowed under at-most-once; reported for information.',
+      violation ? 'look for an ack or offset commit sent before processing finished.' : '',
+    ),
+  };
+}
+
+function duplicatedFinding(scenario: Scenario, queue: TotalQueueResult): Finding {
+  const violation = scenario.semantics === 'at-most-once';
+  const ids = queue.duplicated;
+  const counted = ids.map((id) => `${id} (${queue.processingCounts.get(id) ?? 2} times)`);
+  return {
+    code: 'duplicated',
+    invariant: 'at-most-once',
+    violation,
+    messageIds: ids,
+    events: explainIds(ids, queue.eventsFor),
+    detail: sentences(
+      `${plural(ids.length, 'message was', 'messages were')} processed more than once`,
+      `from the same publish (not a producer duplicate): ${listIds(counted)}.`,
+      violation
+        ? 'At-most-once promises none is processed twice; look for an ack or offset commit sent'
+        : 'Allowed under at-least-once; reported for information.',
+      violation ? 'only after processing, so that a crash or rebalance replays the message.' : '',
+    ),
+  };
+}
+
+function unexpectedFinding(scenario: Scenario, queue: TotalQueueResult): Finding {
+  const ids = queue.unexpected;
+  return {
+    code: 'unexpected',
+    invariant: scenario.semantics,
+    violation: true,
+    messageIds: ids,
+    events: explainIds(ids, queue.eventsFor),
+    detail: sentences(
+      `${plural(ids.length, 'message was', 'messages were')} processed although never published`,
+      `(no publish attempt, or only failed ones): ${listIds(ids)}.`,
+      "Check that the consumer reads only this run's topic or queue and reports the right message ids.",
+    ),
+  };
+}
+
+/** Empty when the states are equal. */
+function finalStateFindings(
+  finalState: JsonValue,
+  referenceState: JsonValue,
+  scenario: Scenario,
+  queue: TotalQueueResult | undefined,
+): Finding[] {
+  const { equal, diff } = compareFinalState(finalState, referenceState);
+  if (equal) return [];
+  const suspects = queue === undefined ? [] : stateSuspects(scenario, queue);
+  const lead =
+    suspects.length > 0 ? ` Messages that may explain it (repeated or lost): ${listIds(suspects)}.` : '';
+  return [
+    {
+      code: 'final-state',
+      invariant: 'idempotent-state',
+      violation: true,
+      messageIds: suspects,
+      events: explainIds(suspects, queue?.eventsFor ?? (() => [])),
+      detail: [`The final state differs from the exactly-once reference run.${lead}`, ...diff].join('\n'),
+    },
+  ];
+}
+
+/**
+ * Best effort: the messages that may explain a state difference, in produce order — consumer
+ * duplicates, producer duplicates processed more than once, messages delivered or begun more
+ * than once (redeliveries, retries, crashes), and lost messages (missing effects).
+ */
+function stateSuspects(scenario: Scenario, queue: TotalQueueResult): string[] {
+  const flagged = new Set([...queue.duplicated, ...queue.producerDuplicatesProcessed, ...queue.lost]);
+  const ids = new Set([...scenario.messages.map((m) => m.id), ...flagged]);
+  return [...ids].filter((id) => flagged.has(id) || wasRepeated(queue.eventsFor(id)));
+}
+
+function wasRepeated(events: readonly HistoryEvent[]): boolean {
+  const delivered = events.filter((e) => e.type === 'deliver');
+  const begun = events.filter((e) => e.type === 'process-begin');
+  return (
+    delivered.length > 1 || begun.length > 1 || delivered.some((e) => e.type === 'deliver' && e.redelivered)
+  );
+}
+
+function orderFinding(violation: OrderViolation): Finding {
+  const where =
+    violation.partition === undefined
+      ? `key "${violation.key}"`
+      : `key "${violation.key}" on partition ${violation.partition}`;
+  return {
+    code: 'order',
+    invariant: 'order',
+    violation: true,
+    messageIds: violation.ids,
+    events: violation.events,
+    detail: sentences(
+      `Messages with ${where} were produced in the order ${listIds(violation.ids)}`,
+      `but first processed to completion in the order ${listIds(violation.completed)}.`,
+      'Look for concurrent processing of one key, or a retry that skips ahead.',
+    ),
+  };
+}
+
+function livenessFinding(stuckIds: readonly string[], eventsFor: EventsFor): Finding {
+  const pending =
+    stuckIds.length > 0
+      ? `${plural(stuckIds.length, 'message was', 'messages were')} still pending: ${listIds(stuckIds)}.`
+      : 'No pending message was identified.';
+  return {
+    code: 'liveness',
+    invariant: 'liveness',
+    violation: true,
+    messageIds: stuckIds,
+    events: explainIds(stuckIds, eventsFor),
+    detail: sentences(
+      `The run did not drain before its deadline after all faults were healed; ${pending}`,
+      'Look for a consumer that stopped consuming, or a message redelivered forever.',
+    ),
+  };
+}
+
+/** Each message's events in turn, until `EVENTS_PER_FINDING`; then in history order. */
+function explainIds(ids: readonly string[], eventsFor: EventsFor): HistoryEvent[] {
+  const events: HistoryEvent[] = [];
+  for (const id of ids) {
+    if (events.length >= EVENTS_PER_FINDING) break;
+    events.push(...eventsFor(id).slice(0, EVENTS_PER_FINDING - events.length));
+  }
+  return events.sort((a, b) => a.seq - b.seq);
+}
+
+function listIds(ids: readonly string[]): string {
+  const shown = ids.slice(0, IDS_IN_DETAIL).join(', ');
+  return ids.length > IDS_IN_DETAIL ? `${shown}, … (${ids.length - IDS_IN_DETAIL} more)` : shown;
+}
+
+/** Joins the non-empty parts with spaces. */
+function sentences(...parts: readonly string[]): string {
+  return parts.filter((part) => part !== '').join(' ');
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,3 @@
+export { type FaultsOptions, faultsArbitrary } from './faults.ts';
+export { type MessagesOptions, messagesArbitrary } from './messages.ts';
+export { type ScenarioOptions, scenarioArbitrary } from './scenario.ts';

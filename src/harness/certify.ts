@@ -1,0 +1,255 @@
+/**
+ * certify(): property-based conformance of a processor (and runtime) on a real broker.
+ * fast-check draws scenarios; each is run end to end (runScenario); on a failure fast-check
+ * shrinks, within its own time budget, and the smallest failing scenario is written to a
+ * JSON file that replay() reruns. Like fast-check's check(), it resolves to a result and
+ * never throws on a violation; infrastructure errors (no Docker, bad module) do throw.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import fc from 'fast-check';
+import { type BrokerInfo, StartedBroker } from '../brokers/broker.ts';
+import type { BrokerId } from '../brokers/catalog.ts';
+import { acquireBrokers } from '../brokers/fleet.ts';
+import { AckcheckError } from '../errors.ts';
+import { scenarioArbitrary } from '../generate/index.ts';
+import type { FaultKind } from '../model/fault.ts';
+import type { Scenario, Semantics } from '../model/scenario.ts';
+import type { Verdict } from '../model/verdict.ts';
+import { resolveModulePath } from '../workers/load.ts';
+import type { RuntimeSpec } from '../workers/worker-config.ts';
+import { harnessProcessor, type RunOutcome, runScenario } from './run-scenario.ts';
+
+/** Fault kinds certify() injects by default (network faults are not implemented yet). */
+export const DEFAULT_FAULT_KINDS: readonly FaultKind[] = [
+  'consumer-kill',
+  'processor-throw',
+  'consumer-join',
+  'consumer-leave',
+  'consumer-restart',
+  'broker-restart',
+  'broker-pause',
+];
+
+export interface CertifyOptions {
+  /** Path of the processor module (default export or `processor`). */
+  processor: string;
+  /** A broker id (started or reused for this call) or a running broker (e.g. from `ackcheck/vitest`). */
+  broker: BrokerId | BrokerInfo;
+  semantics: Semantics;
+  /** Module exporting `createRuntime({ broker })`. Default: ackcheck's runtime for the broker and semantics. */
+  runtime?: string;
+  /** Property runs. Default 20. */
+  runs?: number;
+  /** Total time budget in ms; runs stop when it is spent. Default 600 000. */
+  timeLimit?: number;
+  /** Time budget for shrinking once a failure is found, in ms. Default 120 000. */
+  shrinkTimeLimit?: number;
+  seed?: number;
+  /** Fault kinds to draw from. Default DEFAULT_FAULT_KINDS. */
+  faults?: readonly FaultKind[];
+  /** At most this many faults per scenario. Default 2. */
+  maxFaults?: number;
+  /** Messages per scenario, at most. Default 20. */
+  maxMessages?: number;
+  /** At most this many consumers. Default 3. */
+  maxConsumers?: number;
+  /** Where scenario files and run histories go. Default `.ackcheck`. */
+  reportDir?: string;
+  /** Per-run drain deadline (ms). Default 60 000. */
+  drainTimeoutMs?: number;
+  onProgress?: (event: CertifyProgress) => void;
+}
+
+export type CertifyProgress =
+  | {
+      type: 'run';
+      run: number;
+      valid: boolean | 'unknown';
+      messages: number;
+      faults: number;
+      durationMs: number;
+    }
+  | { type: 'shrink'; step: number; messages: number; faults: number; valid: boolean | 'unknown' };
+
+export interface Counterexample {
+  readonly scenario: Scenario;
+  readonly verdict: Verdict;
+  /** The replay file: `replay(file)` or `ackcheck replay <file>`. */
+  readonly file: string;
+  readonly outcome: RunOutcome;
+}
+
+export interface CertifyResult {
+  readonly ok: boolean;
+  readonly processor: string;
+  readonly broker: BrokerId;
+  readonly semantics: Semantics;
+  readonly runtime: string;
+  readonly runs: number;
+  readonly seed: number;
+  /** fast-check path of the counterexample (with the seed, reruns the shrunk case). */
+  readonly path?: string;
+  readonly counterexample?: Counterexample;
+  /** Milliseconds until the first failure was seen. */
+  readonly firstFailureMs?: number;
+  readonly shrinkSteps: number;
+  readonly durationMs: number;
+  /** True when the time budget ended the runs early. */
+  readonly interrupted: boolean;
+}
+
+export interface ReplayFile {
+  readonly ackcheck: 1;
+  readonly processor: string;
+  readonly runtime: RuntimeSpec;
+  readonly broker: BrokerId;
+  readonly seed: number;
+  readonly path?: string;
+  readonly scenario: Scenario;
+  readonly verdict: Verdict;
+}
+
+function validate(options: CertifyOptions): void {
+  const fail = (what: string) => {
+    throw new AckcheckError('INVALID_OPTION', `certify: ${what}`);
+  };
+  if (!options?.processor) fail('processor (path of the processor module) is required');
+  if (options.semantics !== 'at-least-once' && options.semantics !== 'at-most-once')
+    fail(`semantics must be "at-least-once" or "at-most-once", got "${String(options.semantics)}"`);
+  for (const [name, value] of Object.entries({
+    runs: options.runs,
+    timeLimit: options.timeLimit,
+    shrinkTimeLimit: options.shrinkTimeLimit,
+    maxMessages: options.maxMessages,
+  })) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0))
+      fail(`${name} must be a positive integer, got ${value}`);
+  }
+}
+
+function size(s: Scenario): number {
+  return s.messages.length * 10 + s.faults.length * 3 + s.consumers + s.producerDuplicates.length;
+}
+
+export async function certify(options: CertifyOptions): Promise<CertifyResult> {
+  validate(options);
+  const began = Date.now();
+  const processorPath = resolveModulePath(options.processor);
+  await harnessProcessor(processorPath); // a bad module fails here, before any broker starts
+  const runtime: RuntimeSpec = options.runtime
+    ? { module: resolveModulePath(options.runtime) }
+    : {
+        builtin:
+          typeof options.broker === 'string'
+            ? options.broker.startsWith('kafka')
+              ? 'kafka'
+              : 'rabbitmq'
+            : options.broker.kind,
+        semantics: options.semantics,
+      };
+  const fleet = typeof options.broker === 'string' ? await acquireBrokers([options.broker]) : undefined;
+  const broker = fleet
+    ? (fleet.brokers[0] as StartedBroker)
+    : new StartedBroker(options.broker as BrokerInfo, false);
+  const reportDir = resolve(options.reportDir ?? '.ackcheck');
+  const workDir = join(reportDir, 'runs');
+  mkdirSync(workDir, { recursive: true });
+  const processor = await harnessProcessor(processorPath);
+  const seed = options.seed ?? Date.now() ^ (Math.random() * 0x100000000);
+  const arbitrary = scenarioArbitrary({
+    broker: broker.info.kind,
+    semantics: options.semantics,
+    maxMessages: options.maxMessages ?? 20,
+    faultKinds: options.faults ?? DEFAULT_FAULT_KINDS,
+    maxFaults: options.maxFaults ?? 2,
+    maxConsumers: options.maxConsumers ?? 3,
+    ...(processor.payload ? { payload: processor.payload } : {}),
+  });
+
+  let run = 0;
+  let shrinkSteps = 0;
+  let firstFailureAt: number | undefined;
+  let best: RunOutcome | undefined;
+  const shrinkBudget = options.shrinkTimeLimit ?? 120_000;
+  const property = fc.asyncProperty(arbitrary, async (scenario) => {
+    if (firstFailureAt !== undefined && Date.now() - firstFailureAt > shrinkBudget) return true; // budget spent: stop shrinking
+    const outcome = await runScenario(scenario, {
+      broker,
+      processorModule: processorPath,
+      runtime,
+      workDir,
+      drainTimeoutMs: options.drainTimeoutMs,
+    });
+    const valid = outcome.verdict.valid;
+    if (firstFailureAt === undefined) {
+      run += 1;
+      options.onProgress?.({
+        type: 'run',
+        run,
+        valid,
+        messages: scenario.messages.length,
+        faults: scenario.faults.length,
+        durationMs: outcome.durationMs,
+      });
+    } else {
+      shrinkSteps += 1;
+      options.onProgress?.({
+        type: 'shrink',
+        step: shrinkSteps,
+        messages: scenario.messages.length,
+        faults: scenario.faults.length,
+        valid,
+      });
+    }
+    if (valid === false) {
+      firstFailureAt ??= Date.now();
+      if (!best || size(scenario) <= size(best.scenario)) best = outcome;
+      return false;
+    }
+    return true;
+  });
+
+  try {
+    const details = await fc.check(property, {
+      numRuns: options.runs ?? 20,
+      seed,
+      interruptAfterTimeLimit: options.timeLimit ?? 600_000,
+      markInterruptAsFailure: false,
+      endOnFailure: false,
+    });
+    let counterexample: Counterexample | undefined;
+    if (best) {
+      const file = join(reportDir, `counterexample-${best.scenario.broker}-${Date.now()}.json`);
+      const replayFile: ReplayFile = {
+        ackcheck: 1,
+        processor: processorPath,
+        runtime,
+        broker: broker.id,
+        seed,
+        ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}),
+        scenario: best.scenario,
+        verdict: best.verdict,
+      };
+      writeFileSync(file, `${JSON.stringify(replayFile, null, 2)}\n`);
+      counterexample = { scenario: best.scenario, verdict: best.verdict, file, outcome: best };
+    }
+    return {
+      ok: !best,
+      processor: processorPath,
+      broker: broker.id,
+      semantics: options.semantics,
+      runtime: 'module' in runtime ? runtime.module : `${runtime.builtin}-${runtime.semantics}`,
+      runs: run,
+      seed,
+      ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}),
+      ...(counterexample ? { counterexample } : {}),
+      ...(firstFailureAt ? { firstFailureMs: firstFailureAt - began } : {}),
+      shrinkSteps,
+      durationMs: Date.now() - began,
+      interrupted: details.interrupted,
+    };
+  } finally {
+    await fleet?.stop();
+  }
+}

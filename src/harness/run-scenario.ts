@@ -1,0 +1,245 @@
+/**
+ * One property run, end to end (DESIGN.md "Flow of one property run"): provision a fresh
+ * topic/queue and state namespace, produce with confirms, consume with workers under the
+ * fault schedule, heal and drain under a deadline, observe the histories and the state,
+ * run the exactly-once reference, and check.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StartedBroker } from '../brokers/broker.ts';
+import { provisionTopic } from '../brokers/kafka/admin.ts';
+import { produce, remaining } from '../brokers/producer.ts';
+import { provisionQueue } from '../brokers/rabbitmq/admin.ts';
+import type { RunTarget } from '../brokers/runtime.ts';
+import { check } from '../check/index.ts';
+import { sleep } from '../deadline.ts';
+import type { Fault } from '../model/fault.ts';
+import type { HistoryEvent } from '../model/history.ts';
+import type { JsonValue } from '../model/message.ts';
+import type { Processor } from '../model/processor.ts';
+import type { Scenario } from '../model/scenario.ts';
+import type { Verdict } from '../model/verdict.ts';
+import { HistoryWriter, mergeHistories, readHistoryFile } from '../workers/history-writer.ts';
+import { loadProcessor } from '../workers/load.ts';
+import type { RuntimeSpec } from '../workers/worker-config.ts';
+import { WorkerPool } from './worker-pool.ts';
+
+export interface RunScenarioOptions {
+  readonly broker: StartedBroker;
+  readonly processorModule: string;
+  readonly runtime: RuntimeSpec;
+  /** Folder for the run's history files. */
+  readonly workDir: string;
+  /** Deadline for consuming everything after the faults are healed. Default 60 000 ms. */
+  readonly drainTimeoutMs?: number;
+  /** Check per-key order (Kafka: within a partition). Default false. */
+  readonly checkOrder?: boolean;
+}
+
+export interface RunOutcome {
+  readonly scenario: Scenario;
+  readonly history: readonly HistoryEvent[];
+  readonly finalState: JsonValue;
+  readonly referenceState: JsonValue;
+  readonly drained: boolean;
+  readonly verdict: Verdict;
+  readonly durationMs: number;
+}
+
+const processors = new Map<string, Promise<Processor>>();
+
+/** Loads (and sets up) a processor once per harness process. */
+export function harnessProcessor(module: string): Promise<Processor> {
+  let p = processors.get(module);
+  if (!p) {
+    p = loadProcessor(module).then(async (processor) => {
+      await processor.setup?.();
+      return processor;
+    });
+    processors.set(module, p);
+    p.catch(() => processors.delete(module));
+  }
+  return p;
+}
+
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<RunOutcome> {
+  const began = Date.now();
+  const runId = randomBytes(5).toString('hex');
+  const dir = join(options.workDir, `run-${runId}`);
+  mkdirSync(dir, { recursive: true });
+  const info = options.broker.info;
+  const processor = await harnessProcessor(options.processorModule);
+  const namespace = `run_${runId}`;
+  await processor.reset(namespace);
+
+  const producerLog = new HistoryWriter(join(dir, 'producer.jsonl'), 'producer', began);
+  const harnessLog = new HistoryWriter(join(dir, 'harness.jsonl'), 'harness', began);
+
+  await using resource =
+    scenario.broker === 'kafka'
+      ? await provisionTopic(info, { partitions: scenario.kafka?.partitions ?? 1 })
+      : await provisionQueue(info, { type: scenario.rabbitmq?.queueType ?? 'classic' });
+  const target: RunTarget =
+    scenario.broker === 'kafka'
+      ? { kind: 'kafka', topic: resource.name, groupId: `${resource.name}-group` }
+      : { kind: 'rabbitmq', queue: resource.name, prefetch: scenario.rabbitmq?.prefetch ?? 1 };
+
+  await produce(
+    info,
+    target,
+    scenario.messages,
+    new Set(scenario.producerDuplicates),
+    (r) => producerLog.record({ type: 'produce', ...r }),
+    Date.now() + 60_000,
+  );
+
+  const indexed = scenario.faults.map((fault, index) => ({ index, fault }));
+  const phaseFaults = indexed.filter((f) => f.fault.trigger.type === 'phase');
+  const progressFaults = indexed.filter((f) => f.fault.trigger.type === 'progress');
+  const fired = new Set<number>();
+  let acks = 0;
+  let faultChain: Promise<void> = Promise.resolve();
+
+  const applyHarnessFault = async (index: number, fault: Fault): Promise<void> => {
+    harnessLog.record({ type: 'fault-start', fault: index, kind: fault.kind });
+    const hold = fault.params.holdMs ?? 1_000;
+    switch (fault.kind) {
+      case 'broker-restart':
+        await options.broker.injectFault('restart');
+        break;
+      case 'broker-kill':
+        await options.broker.injectFault('kill', hold);
+        break;
+      case 'broker-pause':
+        await options.broker.injectFault('pause', hold);
+        break;
+      case 'consumer-join':
+        await pool.add();
+        break;
+      case 'consumer-leave': {
+        const [first, ...others] = pool.names();
+        if (first && others.length > 0) await pool.stop(first);
+        break;
+      }
+      case 'consumer-restart': {
+        const [first] = pool.names();
+        if (first) await pool.restart(first);
+        break;
+      }
+      case 'consumer-kill': {
+        // A progress-triggered kill: SIGKILL from outside (phase-triggered kills happen inside the worker).
+        const [first] = pool.names();
+        if (first) await pool.kill(first);
+        break;
+      }
+      default:
+        // Network faults are not implemented yet; the run records that the fault did nothing.
+        break;
+    }
+    harnessLog.record({ type: 'fault-heal', fault: index, kind: fault.kind });
+  };
+  const schedule = (index: number, fault: Fault) => {
+    if (fired.has(index)) return;
+    fired.add(index);
+    faultChain = faultChain.then(() => applyHarnessFault(index, fault)).catch(() => undefined);
+  };
+  const checkProgress = () => {
+    for (const { index, fault } of progressFaults) {
+      if (fault.trigger.type === 'progress' && acks >= fault.trigger.acks) schedule(index, fault);
+    }
+  };
+
+  const pool = new WorkerPool(
+    {
+      dir,
+      processorModule: options.processorModule,
+      runtime: options.runtime,
+      broker: info,
+      target,
+      namespace,
+      runStart: began,
+      faults: phaseFaults,
+    },
+    (_worker, message) => {
+      if (message.type === 'ack') {
+        acks += 1;
+        checkProgress();
+      } else if (message.type === 'trigger') {
+        const f = scenario.faults[message.index];
+        if (f) schedule(message.index, f);
+      }
+    },
+  );
+
+  let drained = false;
+  try {
+    for (let i = 0; i < Math.max(1, scenario.consumers); i++) await pool.add();
+    checkProgress();
+    // Heal and drain: wait until everything published was consumed and acknowledged, and
+    // the history has been quiet for a moment, or the deadline passes (a liveness verdict).
+    const deadline = Date.now() + (options.drainTimeoutMs ?? 60_000);
+    let quietSince = Date.now();
+    let lastSize = -1;
+    while (Date.now() < deadline) {
+      if (pool.failure) throw pool.failure;
+      await faultChain;
+      const size = pool.historyFiles.reduce((n, f) => n + readHistoryFile(f).length, 0);
+      if (size !== lastSize) {
+        lastSize = size;
+        quietSince = Date.now();
+      }
+      const left = await remaining(info, target).catch(() => Number.NaN);
+      if (left === 0 && Date.now() - quietSince >= 750 && pool.size > 0) {
+        drained = true;
+        break;
+      }
+      await sleep(250);
+    }
+  } finally {
+    await pool.close();
+    producerLog.close();
+    harnessLog.close();
+  }
+
+  const history = mergeHistories(
+    [join(dir, 'producer.jsonl'), join(dir, 'harness.jsonl'), ...pool.historyFiles].map(readHistoryFile),
+  );
+  const finalState = await processor.snapshot(namespace);
+  const referenceState = await reference(processor, scenario, `ref_${runId}`);
+  const stuckIds = drained ? [] : unprocessedIds(history);
+  const verdict = check({
+    scenario,
+    history,
+    finalState,
+    referenceState,
+    checkOrder: options.checkOrder ?? false,
+    liveness: { drained, stuckIds },
+  });
+  return { scenario, history, finalState, referenceState, drained, verdict, durationMs: Date.now() - began };
+}
+
+/** The exactly-once reference: each distinct message once, in produce order, in-process. */
+async function reference(processor: Processor, scenario: Scenario, namespace: string): Promise<JsonValue> {
+  await processor.reset(namespace);
+  for (const message of scenario.messages) {
+    await processor.process(message, {
+      namespace,
+      attempt: 1,
+      redelivered: false,
+      worker: 'reference',
+      checkpoint: async () => undefined,
+    });
+  }
+  return processor.snapshot(namespace);
+}
+
+function unprocessedIds(history: readonly HistoryEvent[]): string[] {
+  const produced = new Set<string>();
+  const processed = new Set<string>();
+  for (const e of history) {
+    if (e.type === 'produce' && e.outcome === 'ok') produced.add(e.id);
+    if (e.type === 'process-end' && e.outcome === 'ok') processed.add(e.id);
+  }
+  return [...produced].filter((id) => !processed.has(id));
+}

@@ -1,0 +1,158 @@
+/**
+ * The consumer workers of one run: child processes started with the run's config, replaced
+ * at once when one dies (a crash fault, or a lost connection), stopped gracefully at the end.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { withTimeout } from '../deadline.ts';
+import { AckcheckError } from '../errors.ts';
+import type { Fault } from '../model/fault.ts';
+import { readHistoryFile } from '../workers/history-writer.ts';
+import { WORKER_ENV, type WorkerConfig, type WorkerMessage } from '../workers/worker-config.ts';
+
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const WORKER_ENTRY = fileURLToPath(new URL(`../workers/worker-main${ext}`, import.meta.url));
+/** A worker that keeps dying is a liveness problem of the run, not a reason to loop forever. */
+const MAX_STARTS = 40;
+
+export type PoolConfig = Omit<WorkerConfig, 'worker' | 'historyFile' | 'faults'> & {
+  readonly dir: string;
+  readonly faults: ReadonlyArray<{ readonly index: number; readonly fault: Fault }>;
+};
+
+interface Live {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly historyFile: string;
+  stderr: string;
+  stopping: boolean;
+}
+
+export class WorkerPool {
+  readonly #config: PoolConfig;
+  readonly #live = new Map<string, Live>();
+  readonly #historyFiles: string[] = [];
+  readonly #fired = new Set<number>();
+  readonly #onMessage: (worker: string, message: WorkerMessage) => void;
+  #starts = 0;
+  #lane = 0;
+  #closed = false;
+  /** Set when a worker could not start at all (bad processor module, …): the run is aborted. */
+  failure: AckcheckError | undefined;
+
+  constructor(config: PoolConfig, onMessage: (worker: string, message: WorkerMessage) => void) {
+    this.#config = config;
+    this.#onMessage = onMessage;
+  }
+
+  get historyFiles(): readonly string[] {
+    return this.#historyFiles;
+  }
+
+  get size(): number {
+    return this.#live.size;
+  }
+
+  /** Starts a worker in a new lane ("w1", "w2", …) and waits until it consumes. */
+  async add(): Promise<string> {
+    this.#lane += 1;
+    return this.#spawn(`w${this.#lane}`, 1);
+  }
+
+  async #spawn(lane: string, generation: number): Promise<string> {
+    const name = generation === 1 ? lane : `${lane}#${generation}`;
+    if (++this.#starts > MAX_STARTS)
+      throw new AckcheckError('WORKER_FAILED', `workers were restarted ${MAX_STARTS} times`);
+    const historyFile = join(this.#config.dir, `${name}.jsonl`);
+    this.#historyFiles.push(historyFile);
+    const { dir: _dir, faults, ...base } = this.#config;
+    const config: WorkerConfig = {
+      ...base,
+      worker: name,
+      historyFile,
+      faults: faults.filter((f) => !this.#fired.has(f.index)),
+    };
+    const child = fork(WORKER_ENTRY, [], {
+      env: { ...process.env, [WORKER_ENV]: JSON.stringify(config) },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    const live: Live = { name, child, historyFile, stderr: '', stopping: false };
+    this.#live.set(name, live);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      live.stderr = (live.stderr + chunk.toString()).slice(-4_000);
+    });
+    const started = new Promise<void>((resolve, reject) => {
+      child.on('message', (m: WorkerMessage) => {
+        if (m.type === 'started') resolve();
+        else if (m.type === 'failed') {
+          this.failure = new AckcheckError('WORKER_FAILED', `worker ${name} could not start: ${m.error}`);
+          reject(this.failure);
+        } else this.#onMessage(name, m);
+      });
+      child.on('exit', (code, signal) => {
+        reject(
+          new Error(`worker ${name} exited (${signal ?? code}) before it started: ${live.stderr.trim()}`),
+        );
+        this.#exited(live, lane, generation);
+      });
+    });
+    await withTimeout(started, 60_000, `worker ${name} did not start consuming within 60 s`);
+    return name;
+  }
+
+  #exited(live: Live, lane: string, generation: number): void {
+    this.#live.delete(live.name);
+    for (const e of readHistoryFile(live.historyFile)) if (e.type === 'fault-start') this.#fired.add(e.fault);
+    if (live.stopping || this.#closed || this.failure) return;
+    // A crash (or a lost connection): start the replacement at once, in the same lane.
+    void this.#spawn(lane, generation + 1).catch((error: unknown) => {
+      if (error instanceof AckcheckError) this.failure ??= error;
+    });
+  }
+
+  /** Graceful stop of one worker (SIGTERM; SIGKILL after `graceMs`). */
+  async stop(name: string, graceMs = 10_000): Promise<void> {
+    const live = this.#live.get(name);
+    if (!live) return;
+    live.stopping = true;
+    await this.#terminate(live, graceMs);
+  }
+
+  /** Graceful restart: stop a worker and start a replacement in the same lane. */
+  async restart(name: string): Promise<void> {
+    const lane = name.split('#')[0] ?? name;
+    const generation = Number(name.split('#')[1] ?? 1);
+    await this.stop(name);
+    await this.#spawn(lane, generation + 1);
+  }
+
+  /** SIGKILL one worker from outside; the pool replaces it like any crash. */
+  async kill(name: string): Promise<void> {
+    const live = this.#live.get(name);
+    if (!live || live.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => live.child.once('exit', () => resolve()));
+    live.child.kill('SIGKILL');
+    await exited;
+  }
+
+  names(): string[] {
+    return [...this.#live.keys()];
+  }
+
+  /** Stops every worker; the pool starts no replacement afterwards. */
+  async close(graceMs = 10_000): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#live.values()].map((l) => this.#terminate(l, graceMs)));
+  }
+
+  async #terminate(live: Live, graceMs: number): Promise<void> {
+    const { child } = live;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}
