@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { type BrokerInfo, StartedBroker } from '../brokers/broker.ts';
 import type { BrokerId } from '../brokers/catalog.ts';
 import { acquireBrokers } from '../brokers/fleet.ts';
-import { AckcheckError } from '../errors.ts';
+import { AckcheckError, describeError } from '../errors.ts';
 import { scenarioArbitrary } from '../generate/index.ts';
 import type { FaultKind } from '../model/fault.ts';
 import type { Scenario, Semantics } from '../model/scenario.ts';
@@ -70,7 +70,11 @@ export type CertifyProgress =
       faults: number;
       durationMs: number;
     }
-  | { type: 'shrink'; step: number; messages: number; faults: number; valid: boolean | 'unknown' };
+  | { type: 'shrink'; step: number; messages: number; faults: number; valid: boolean | 'unknown' }
+  | { type: 'error'; message: string };
+
+/** Runs that fail for infrastructure reasons before certify() gives up. */
+const MAX_RUN_ERRORS = 3;
 
 export interface Counterexample {
   readonly scenario: Scenario;
@@ -167,6 +171,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
     ...(processor.payload ? { payload: processor.payload } : {}),
   });
 
+  const errors: string[] = [];
   let run = 0;
   let shrinkSteps = 0;
   let firstFailureAt: number | undefined;
@@ -174,13 +179,22 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   const shrinkBudget = options.shrinkTimeLimit ?? 120_000;
   const property = fc.asyncProperty(arbitrary, async (scenario) => {
     if (firstFailureAt !== undefined && Date.now() - firstFailureAt > shrinkBudget) return true; // budget spent: stop shrinking
-    const outcome = await runScenario(scenario, {
-      broker,
-      processorModule: processorPath,
-      runtime,
-      workDir,
-      drainTimeoutMs: options.drainTimeoutMs,
-    });
+    let outcome: RunOutcome;
+    try {
+      outcome = await runScenario(scenario, {
+        broker,
+        processorModule: processorPath,
+        runtime,
+        workDir,
+        drainTimeoutMs: options.drainTimeoutMs,
+      });
+    } catch (error) {
+      // An infrastructure error is not a counterexample: do not let fast-check shrink on it.
+      errors.push(describeError(error));
+      options.onProgress?.({ type: 'error', message: describeError(error) });
+      if (errors.length >= MAX_RUN_ERRORS) throw new AckcheckError('WORKER_FAILED', `certify: ${errors.length} runs failed: ${errors.join('; ')}`);
+      return true;
+    }
     const valid = outcome.verdict.valid;
     if (firstFailureAt === undefined) {
       run += 1;

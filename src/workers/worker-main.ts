@@ -57,6 +57,9 @@ async function main(c: WorkerConfig): Promise<void> {
   const processor = await loadProcessor(c.processorModule);
   const runtime = await loadRuntime(c.runtime, c.broker.kind);
   await processor.setup?.();
+  // Loaded and set up: from here on, an exit is a crash to recover from, not a start failure
+  // (the runtime may deliver, and a crash fault may fire, before start() resolves).
+  send({ type: 'started' });
 
   const processDelivery = async (d: Delivery): Promise<void> => {
     const key = `${d.message.id}:${d.copy}`;
@@ -121,7 +124,6 @@ async function main(c: WorkerConfig): Promise<void> {
     },
     log() {},
   });
-  send({ type: 'started' });
 
   let stopping = false;
   const stop = async () => {
