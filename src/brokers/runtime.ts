@@ -39,6 +39,8 @@ export interface RuntimeContext {
   acknowledged(delivery: Delivery): void;
   /** Something the runtime wants in the history (e.g. a processor error it recovered from). */
   log(message: string): void;
+  /** The runtime cannot go on (e.g. its connection is gone): the worker exits and is replaced. */
+  fail(error: Error): void;
 }
 
 export interface Runtime {

@@ -47,6 +47,10 @@ export interface RunOutcome {
   readonly durationMs: number;
 }
 
+/** No progress for this long after the faults healed: replace the consumers. */
+const STUCK_MS = 8_000;
+const MAX_REFRESHES = 3;
+
 const processors = new Map<string, Promise<Processor>>();
 
 /** Loads (and sets up) a processor once per harness process. */
@@ -181,6 +185,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const deadline = Date.now() + (options.drainTimeoutMs ?? 60_000);
     let quietSince = Date.now();
     let lastSize = -1;
+    let refreshes = 0;
     while (Date.now() < deadline) {
       if (pool.failure) throw pool.failure;
       await faultChain;
@@ -193,6 +198,15 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       if (left === 0 && Date.now() - quietSince >= 750 && pool.size > 0) {
         drained = true;
         break;
+      }
+      // Healing includes a healthy consumer (DESIGN.md, step 5): a client left stuck by a
+      // broker fault is replaced by a fresh one rather than reported as a liveness failure.
+      if (left !== 0 && Date.now() - quietSince > STUCK_MS && refreshes < MAX_REFRESHES) {
+        refreshes += 1;
+        harnessLog.record({ type: 'fault-start', fault: -1, kind: 'consumer-restart' });
+        for (const name of pool.names()) await pool.restart(name);
+        harnessLog.record({ type: 'fault-heal', fault: -1, kind: 'consumer-restart' });
+        quietSince = Date.now();
       }
       await sleep(250);
     }

@@ -75,7 +75,8 @@ export class WorkerPool {
     };
     const child = fork(WORKER_ENTRY, [], {
       env: { ...process.env, [WORKER_ENV]: JSON.stringify(config) },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      // ACKCHECK_DEBUG_WORKERS=1 shows the workers' output (with ACKCHECK_KAFKAJS_LOG=info, kafkajs's too).
+      stdio: ['ignore', process.env.ACKCHECK_DEBUG_WORKERS ? 'inherit' : 'ignore', process.env.ACKCHECK_DEBUG_WORKERS ? 'inherit' : 'pipe', 'ipc'],
     });
     const live: Live = { name, child, historyFile, stderr: '', stopping: false };
     this.#live.set(name, live);

@@ -4,7 +4,7 @@
  * process at the exact phase. Started by the harness with its config in ACKCHECK_WORKER.
  */
 import { sleep } from '../deadline.ts';
-import type { Delivery } from '../brokers/runtime.ts';
+import type { Delivery, RuntimeContext } from '../brokers/runtime.ts';
 import { describeError } from '../errors.ts';
 import type { Fault, Phase } from '../model/fault.ts';
 import { HistoryWriter } from './history-writer.ts';
@@ -55,7 +55,7 @@ async function apply(index: number, fault: Fault, phase: Phase): Promise<void> {
 
 async function main(c: WorkerConfig): Promise<void> {
   const processor = await loadProcessor(c.processorModule);
-  const runtime = await loadRuntime(c.runtime, c.broker.kind);
+  await loadRuntime(c.runtime, c.broker.kind); // a bad runtime module fails before anything starts
   await processor.setup?.();
   // Loaded and set up: from here on, an exit is a crash to recover from, not a start failure
   // (the runtime may deliver, and a crash fault may fire, before start() resolves).
@@ -101,7 +101,7 @@ async function main(c: WorkerConfig): Promise<void> {
     await fire(d, 'after-process', attempt);
   };
 
-  await runtime.start({
+  const ctx: RuntimeContext = {
     broker: c.broker,
     target: c.target,
     worker: c.worker,
@@ -123,7 +123,26 @@ async function main(c: WorkerConfig): Promise<void> {
       void fire(d, 'after-ack', attempt).catch(() => undefined);
     },
     log() {},
-  });
+    fail(error) {
+      console.error(`worker ${c.worker}: ${error.message}`);
+      process.exit(3);
+    },
+  };
+  // The broker may be down (a broker fault) when this worker starts: retry for a minute,
+  // with a fresh runtime each time.
+  let runtime = await loadRuntime(c.runtime, c.broker.kind);
+  const startDeadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await runtime.start(ctx);
+      break;
+    } catch (error) {
+      await runtime.stop().catch(() => undefined);
+      if (Date.now() > startDeadline) throw error;
+      await sleep(500);
+      runtime = await loadRuntime(c.runtime, c.broker.kind);
+    }
+  }
 
   let stopping = false;
   const stop = async () => {

@@ -37,7 +37,7 @@ export function rabbitmqRuntime(options: RuntimeOptions): Runtime {
     async start(ctx) {
       if (ctx.target.kind !== 'rabbitmq') throw new Error('rabbitmqRuntime needs a RabbitMQ target');
       const { queue, prefetch } = ctx.target;
-      // A lost connection ends the worker (the harness starts a replacement), so no recovery here.
+      // A lost connection ends the runtime (ctx.fail): the harness starts a replacement worker.
       // The broker may be restarting when this worker starts: keep trying for a minute.
       const deadline = Date.now() + 60_000;
       for (;;) {
@@ -50,7 +50,7 @@ export function rabbitmqRuntime(options: RuntimeOptions): Runtime {
         }
       }
       connection.on('error', () => undefined);
-      connection.on('close', () => process.exit(3));
+      connection.on('close', () => ctx.fail(new Error('AMQP connection closed')));
       const ch = await connection.createChannel();
       channel = ch;
       ch.on('error', () => undefined);
