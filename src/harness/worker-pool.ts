@@ -76,7 +76,12 @@ export class WorkerPool {
     const child = fork(WORKER_ENTRY, [], {
       env: { ...process.env, [WORKER_ENV]: JSON.stringify(config) },
       // ACKCHECK_DEBUG_WORKERS=1 shows the workers' output (with ACKCHECK_KAFKAJS_LOG=info, kafkajs's too).
-      stdio: ['ignore', process.env.ACKCHECK_DEBUG_WORKERS ? 'inherit' : 'ignore', process.env.ACKCHECK_DEBUG_WORKERS ? 'inherit' : 'pipe', 'ipc'],
+      stdio: [
+        'ignore',
+        process.env.ACKCHECK_DEBUG_WORKERS ? 'inherit' : 'ignore',
+        process.env.ACKCHECK_DEBUG_WORKERS ? 'inherit' : 'pipe',
+        'ipc',
+      ],
     });
     const live: Live = { name, child, historyFile, stderr: '', stopping: false };
     this.#live.set(name, live);
