@@ -13,7 +13,7 @@ import type { BrokerId } from '../brokers/catalog.ts';
 import { acquireBrokers } from '../brokers/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import { scenarioArbitrary } from '../generate/index.ts';
-import type { FaultKind } from '../model/fault.ts';
+import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';
 import type { Scenario, Semantics } from '../model/scenario.ts';
 import type { Verdict } from '../model/verdict.ts';
 import { resolveModulePath } from '../workers/load.ts';
@@ -26,27 +26,10 @@ import { harnessProcessor, type RunOutcome, runScenario } from './run-scenario.t
  * broker-kill (a quorum queue declared moments before a SIGKILL does not come back: a broker
  * finding, not the processor's; see README "Limitations").
  */
+const IMPLEMENTED = FAULT_KINDS.filter((k) => !k.startsWith('network-'));
 export const DEFAULT_FAULT_KINDS: Readonly<Record<'kafka' | 'rabbitmq', readonly FaultKind[]>> = {
-  kafka: [
-    'consumer-kill',
-    'processor-throw',
-    'consumer-stall',
-    'consumer-join',
-    'consumer-leave',
-    'consumer-restart',
-    'broker-restart',
-    'broker-kill',
-    'broker-pause',
-  ],
-  rabbitmq: [
-    'consumer-kill',
-    'processor-throw',
-    'consumer-join',
-    'consumer-leave',
-    'consumer-restart',
-    'broker-restart',
-    'broker-pause',
-  ],
+  kafka: IMPLEMENTED,
+  rabbitmq: IMPLEMENTED.filter((k) => k !== 'consumer-stall' && k !== 'broker-kill'),
 };
 
 export interface CertifyOptions {

@@ -27,6 +27,7 @@ interface Live {
   readonly historyFile: string;
   stderr: string;
   stopping: boolean;
+  started: boolean;
 }
 
 export class WorkerPool {
@@ -83,15 +84,17 @@ export class WorkerPool {
         'ipc',
       ],
     });
-    const live: Live = { name, child, historyFile, stderr: '', stopping: false };
+    const live: Live = { name, child, historyFile, stderr: '', stopping: false, started: false };
     this.#live.set(name, live);
     child.stderr?.on('data', (chunk: Buffer) => {
       live.stderr = (live.stderr + chunk.toString()).slice(-4_000);
     });
     const started = new Promise<void>((resolve, reject) => {
       child.on('message', (m: WorkerMessage) => {
-        if (m.type === 'started') resolve();
-        else if (m.type === 'failed') {
+        if (m.type === 'started') {
+          live.started = true;
+          resolve();
+        } else if (m.type === 'failed') {
           this.failure = new AckcheckError('WORKER_FAILED', `worker ${name} could not start: ${m.error}`);
           reject(this.failure);
         } else this.#onMessage(name, m);
@@ -142,8 +145,9 @@ export class WorkerPool {
     await exited;
   }
 
+  /** Workers that have started (a consumer-leave or restart picks among these). */
   names(): string[] {
-    return [...this.#live.keys()];
+    return [...this.#live.values()].filter((l) => l.started).map((l) => l.name);
   }
 
   /** Stops every worker; the pool starts no replacement afterwards. */
