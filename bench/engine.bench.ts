@@ -1,24 +1,26 @@
 /**
  * Engine benchmark (prints figures; asserts nothing):
- *  1. property runs per minute on each broker, fault-free and with the default faults,
+ *  1. `runs`: property runs per minute on each broker, fault-free and with the default faults,
  *     on scenarios of up to 20 messages (idempotent upsert processor);
- *  2. time to the first counterexample and to the shrunk one (non-idempotent increment);
- *  3. runtime overhead: messages/s through ackcheck's at-least-once runtime with a no-op
- *     processor vs a plain client loop on the same broker.
+ *  2. `detection`: time to the first counterexample and to the shrunk one (non-idempotent increment);
+ *  3. `overhead`: messages/s through ackcheck's at-least-once runtime with a no-op processor vs a
+ *     plain client loop, both on the same pre-published messages.
  *
  *   node bench/engine.bench.ts [--broker kafka-4.4,rabbitmq-4.0] [--runs 10] [--messages 2000]
+ *                              [--parts runs,detection,overhead]
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type BrokerInfo } from '../src/brokers/broker.ts';
+import amqp from 'amqplib';
+import type { BrokerInfo } from '../src/brokers/broker.ts';
 import { parseBrokerSelection } from '../src/brokers/catalog.ts';
 import { acquireBrokers } from '../src/brokers/fleet.ts';
+import { provisionTopic } from '../src/brokers/kafka/admin.ts';
+import { kafkaClient } from '../src/brokers/kafka/client.ts';
 import { kafkaRuntime } from '../src/brokers/kafka/runtime.ts';
 import { produce } from '../src/brokers/producer.ts';
-import { provisionTopic } from '../src/brokers/kafka/admin.ts';
 import { provisionQueue } from '../src/brokers/rabbitmq/admin.ts';
 import { rabbitmqRuntime } from '../src/brokers/rabbitmq/runtime.ts';
-import { openRoundTripper } from '../src/brokers/roundtrip.ts';
 import type { RunTarget } from '../src/brokers/runtime.ts';
 import { table } from '../src/cli/output.ts';
 import { certify } from '../src/harness/certify.ts';
@@ -29,9 +31,11 @@ const { values } = parseArgs({
     broker: { type: 'string', default: 'kafka-4.4,rabbitmq-4.0' },
     runs: { type: 'string', default: '10' },
     messages: { type: 'string', default: '2000' },
+    parts: { type: 'string', default: 'runs,detection,overhead' },
   },
 });
 const runs = Number(values.runs);
+const parts = new Set(values.parts.split(','));
 const fixture = (p: string) => fileURLToPath(new URL(`../fixtures/processors/${p}`, import.meta.url));
 await using fleet = await acquireBrokers(parseBrokerSelection(values.broker));
 
@@ -41,103 +45,147 @@ const detection: string[][] = [];
 const overhead: string[][] = [];
 
 for (const info of fleet.infos) {
-  const base = {
-    processor: fixture('sqlite-upsert.ts'),
-    broker: info,
-    semantics: 'at-least-once' as const,
-    maxMessages: 20,
-    seed: 1,
-  };
-  const clean = await certify({ ...base, runs, faults: [] });
-  const faulty = await certify({ ...base, runs });
-  rows.push([info.id, perMinute(clean.runs, clean.durationMs), perMinute(faulty.runs, faulty.durationMs)]);
-  console.error(`${info.id}: runs/min done`);
-
-  const broken = await certify({
-    ...base,
-    processor: fixture('sqlite-increment.ts'),
-    runs: 30,
-    seed: 7,
-    faults: ['consumer-kill'],
-  });
-  const c = broken.counterexample;
-  detection.push([
-    info.id,
-    broken.firstFailureMs === undefined ? 'not found' : `${(broken.firstFailureMs / 1000).toFixed(1)} s`,
-    `${(broken.durationMs / 1000).toFixed(1)} s`,
-    c ? `${c.scenario.messages.length} msgs, ${c.scenario.faults.length} faults` : '-',
-    String(broken.shrinkSteps),
-  ]);
-  console.error(`${info.id}: detection done`);
-
-  const n = Number(values.messages);
-  const plain = await plainLoop(info, n);
-  const runtime = await runtimeLoop(info, n);
-  overhead.push([
-    info.id,
-    String(Math.round(plain)),
-    String(Math.round(runtime)),
-    (runtime / plain).toFixed(2),
-  ]);
-  console.error(`${info.id}: overhead done`);
+  const base = { broker: info, semantics: 'at-least-once' as const, maxMessages: 20 };
+  if (parts.has('runs')) {
+    const upsert = { ...base, processor: fixture('sqlite-upsert.ts'), seed: 1, runs };
+    const clean = await certify({ ...upsert, faults: [] });
+    const faulty = await certify(upsert);
+    rows.push([info.id, perMinute(clean.runs, clean.durationMs), perMinute(faulty.runs, faulty.durationMs)]);
+    console.error(`${info.id}: runs/min done`);
+  }
+  if (parts.has('detection')) {
+    const broken = await certify({
+      ...base,
+      processor: fixture('sqlite-increment.ts'),
+      runs: 30,
+      seed: 7,
+      faults: ['consumer-kill'],
+    });
+    const c = broken.counterexample;
+    detection.push([
+      info.id,
+      broken.firstFailureMs === undefined ? 'not found' : `${(broken.firstFailureMs / 1000).toFixed(1)} s`,
+      `${(broken.durationMs / 1000).toFixed(1)} s`,
+      c ? `${c.scenario.messages.length} msgs, ${c.scenario.faults.length} faults` : '-',
+      String(broken.shrinkSteps),
+    ]);
+    console.error(`${info.id}: detection done`);
+  }
+  if (parts.has('overhead')) {
+    const n = Number(values.messages);
+    const plain = await plainLoop(info, n);
+    const runtime = await runtimeLoop(info, n);
+    overhead.push([
+      info.id,
+      String(Math.round(plain)),
+      String(Math.round(runtime)),
+      (runtime / plain).toFixed(2),
+    ]);
+    console.error(`${info.id}: overhead done`);
+  }
 }
 
-console.log('\nproperty runs per minute (upsert, <= 20 messages, seed 1):');
-console.log(table(['broker', 'fault-free', 'with faults'], rows));
-console.log('\nincrement processor (consumer-kill faults, seed 7):');
-console.log(
-  table(['broker', 'first counterexample', 'shrunk (total)', 'shrunk to', 'shrink steps'], detection),
-);
-console.log(`\nruntime overhead (${values.messages} messages, no-op processor, msgs/s):`);
-console.log(table(['broker', 'plain client loop', 'at-least-once runtime', 'ratio'], overhead));
-
-/** A plain consumer loop: the round tripper's consumer (kafkajs autoCommit / amqplib acks). */
-async function plainLoop(info: BrokerInfo, n: number): Promise<number> {
-  await using tripper = await openRoundTripper(info, { payloadBytes: 64 });
-  await tripper.batch(200);
-  const r = await tripper.batch(n, 300_000);
-  return (n * 1000) / (r.totalMs - r.produceMs || 1);
+if (rows.length) {
+  console.log('\nproperty runs per minute (upsert, <= 20 messages, seed 1):');
+  console.log(table(['broker', 'fault-free', 'with faults'], rows));
+}
+if (detection.length) {
+  console.log('\nincrement processor (consumer-kill faults, seed 7):');
+  console.log(
+    table(['broker', 'first counterexample', 'shrunk (total)', 'shrunk to', 'shrink steps'], detection),
+  );
+}
+if (overhead.length) {
+  console.log(`\nruntime overhead (${values.messages} pre-published messages, no-op processor, msgs/s):`);
+  console.log(table(['broker', 'plain client loop', 'at-least-once runtime', 'ratio'], overhead));
 }
 
-/** ackcheck's at-least-once runtime in-process, with a no-op processor and no history. */
-async function runtimeLoop(info: BrokerInfo, n: number): Promise<number> {
+/** Publishes `n` messages to a fresh topic/queue before any consumer starts. */
+async function prePublished(info: BrokerInfo, n: number) {
   const messages: Message[] = Array.from({ length: n }, (_, i) => ({
     id: `m${i}`,
     key: `k${i % 4}`,
     payload: { n: i },
   }));
-  await using resource = info.kind === 'kafka' ? await provisionTopic(info) : await provisionQueue(info);
+  const resource = info.kind === 'kafka' ? await provisionTopic(info) : await provisionQueue(info);
   const target: RunTarget =
     info.kind === 'kafka'
       ? { kind: 'kafka', topic: resource.name, groupId: `${resource.name}-g` }
       : { kind: 'rabbitmq', queue: resource.name, prefetch: 50 };
   await produce(info, target, messages, new Set(), () => undefined, Date.now() + 120_000);
+  return { resource, target };
+}
+
+/** Counts to `n`; `rate()` is messages/s from the counter's creation (consumer start, group join included) to the last. */
+function counter(n: number) {
+  let seen = 0;
+  const began = Date.now();
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((r) => (done = r));
+  return {
+    tick() {
+      if (++seen === n) done();
+    },
+    async rate() {
+      await finished;
+      return (n * 1000) / Math.max(1, Date.now() - began);
+    },
+  };
+}
+
+/** A plain client loop: kafkajs eachBatch with autoCommit, or amqplib consume with acks. */
+async function plainLoop(info: BrokerInfo, n: number): Promise<number> {
+  const { resource, target } = await prePublished(info, n);
+  await using _topicOrQueue = resource;
+  const count = counter(n);
+  if (target.kind === 'kafka') {
+    const consumer = kafkaClient(info).consumer({ groupId: target.groupId, maxWaitTimeInMs: 250 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [target.topic], fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const _m of batch.messages) count.tick();
+      },
+    });
+    const rate = await count.rate();
+    await consumer.disconnect();
+    return rate;
+  }
+  const connection = await amqp.connect(info.amqpUrl as string);
+  const channel = await connection.createChannel();
+  await channel.prefetch(target.prefetch);
+  await channel.consume(target.queue, (msg) => {
+    if (!msg) return;
+    channel.ack(msg);
+    count.tick();
+  });
+  const rate = await count.rate();
+  await connection.close();
+  return rate;
+}
+
+/** ackcheck's at-least-once runtime in-process, with a no-op processor and no history. */
+async function runtimeLoop(info: BrokerInfo, n: number): Promise<number> {
+  const { resource, target } = await prePublished(info, n);
+  await using _topicOrQueue = resource;
+  const count = counter(n);
   const runtime =
     info.kind === 'kafka'
       ? kafkaRuntime({ semantics: 'at-least-once' })
       : rabbitmqRuntime({ semantics: 'at-least-once' });
-  let acked = 0;
-  let began = 0;
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((r) => (done = r));
   await runtime.start({
     broker: info,
     target,
     worker: 'bench',
-    delivered: () => {
-      if (began === 0) began = Date.now();
-    },
+    delivered: () => undefined,
     process: async () => undefined,
-    acknowledged: () => {
-      if (++acked === n) done();
-    },
+    acknowledged: () => count.tick(),
     log: () => undefined,
     fail: (error) => {
       throw error;
     },
   });
-  await finished;
-  const rate = (n * 1000) / (Date.now() - began);
+  const rate = await count.rate();
   await runtime.stop();
   return rate;
 }
