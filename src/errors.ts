@@ -10,7 +10,6 @@ export type AckcheckErrorCode =
   | 'BROKER_EXITED'
   | 'PORT_IN_USE'
   | 'INVALID_OPTION'
-  | 'BROKER_NOT_FOUND'
   | 'PROCESSOR_NOT_FOUND'
   | 'PROCESSOR_INVALID'
   | 'RUNTIME_INVALID'

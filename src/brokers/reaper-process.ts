@@ -3,24 +3,15 @@
  * Waits for process <pid> to end, then removes the containers labelled with its owner label.
  * Gives up after 24 hours so that a stray watchdog cannot live forever.
  */
-import { docker, removeOwnedBy } from './docker.ts';
+import { docker, ownerAlive, removeOwnedBy } from './docker.ts';
 
 const [pidArg, owner] = process.argv.slice(2);
-const pid = Number(pidArg);
+const pid = Number(pidArg); // checked for form; liveness goes by the owner label
 const giveUpAt = Date.now() + 24 * 3600_000;
-
-function alive(): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function main(): Promise<void> {
   if (!Number.isInteger(pid) || !owner) process.exit(2);
-  while (alive() && Date.now() < giveUpAt) await new Promise((r) => setTimeout(r, 300));
+  while (ownerAlive(owner) && Date.now() < giveUpAt) await new Promise((r) => setTimeout(r, 300));
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       await removeOwnedBy(await docker(10_000), owner);
