@@ -9,6 +9,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Some unit tests spawn the CLI as a child process: generous on a loaded machine.
+          testTimeout: 30_000,
           include: ['src/**/*.test.ts', 'suites/**/*.test.ts', 'fixtures/**/*.test.ts'],
           exclude: ['**/*.broker.test.ts', '**/node_modules/**'],
         },

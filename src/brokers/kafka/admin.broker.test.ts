@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sleep } from '../../deadline.ts';
 import { brokers } from '../../vitest/index.ts';
 import { provisionTopic } from './admin.ts';
 import { kafkaClient } from './client.ts';
@@ -15,6 +16,9 @@ describe.each(brokers('kafka').map((b) => [b.id, b] as const))('%s topics', (_id
         const meta = await admin.fetchTopicMetadata({ topics: [name] });
         expect(meta.topics[0]?.partitions).toHaveLength(3);
       }
+      // Deletion is asynchronous in Kafka: the topic leaves the listing within seconds.
+      const deadline = Date.now() + 15_000;
+      while ((await admin.listTopics()).includes(name) && Date.now() < deadline) await sleep(200);
       expect(await admin.listTopics()).not.toContain(name);
     } finally {
       await admin.disconnect();

@@ -1,6 +1,6 @@
 /** Kafka administration: readiness probe and per-run topics. */
 import { randomUUID } from 'node:crypto';
-import { withTimeout } from '../../deadline.ts';
+import { sleep, withTimeout } from '../../deadline.ts';
 import type { BrokerInfo } from '../broker.ts';
 import { kafkaClient } from './client.ts';
 
@@ -26,6 +26,9 @@ export async function probeKafka(info: BrokerInfo, timeoutMs: number): Promise<v
   }
 }
 
+/** How long a fresh topic may take to get a leader for every partition. */
+const LEADER_TIMEOUT_MS = 30_000;
+
 export interface KafkaTopic extends AsyncDisposable {
   readonly name: string;
   readonly partitions: number;
@@ -45,9 +48,28 @@ export async function provisionTopic(
   await admin.connect();
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
     });
+    // kafkajs's own waitForLeaders gives up on the first UNKNOWN_TOPIC_OR_PARTITION, which a
+    // loaded or just-restarted broker answers for a while: poll the metadata ourselves.
+    const deadline = Date.now() + LEADER_TIMEOUT_MS;
+    for (;;) {
+      let failure: string | undefined;
+      const meta = await admin.fetchTopicMetadata({ topics: [name] }).catch((error: unknown) => {
+        failure = error instanceof Error ? error.message : String(error);
+        return undefined;
+      });
+      const found = meta?.topics[0]?.partitions;
+      const ready = found?.length === partitions && found.every((p) => p.leader >= 0);
+      if (ready) break;
+      if (Date.now() > deadline)
+        throw new Error(
+          `provisionTopic: topic ${name} has no leader for every partition after ${LEADER_TIMEOUT_MS / 1000} s` +
+            (failure ? ` (${failure})` : ''),
+        );
+      await sleep(200);
+    }
   } finally {
     await admin.disconnect();
   }

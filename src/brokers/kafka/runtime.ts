@@ -3,6 +3,12 @@
  * committed right after (at-least-once) or right before (at-most-once) it is processed, and
  * never for a partition this consumer no longer owns (a stale batch stops at once; the
  * broker rejects a commit from an old generation).
+ *
+ * At-least-once pipelines its commits: while one commit is in flight the next messages are
+ * processed, and their offsets are committed together when it returns (group commit). Every
+ * committed offset still covers only processed messages, and each message is reported
+ * acknowledged only once a commit covering it succeeded. A batch waits for its commits
+ * before it ends, so no commit outlives the generation that owns the partition.
  */
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { sleep } from '../../deadline.ts';
@@ -50,37 +56,49 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
       const seen = new Set<string>();
       const commit = (partition: number, offset: string) =>
         c.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+      const committer = new GroupCommitter(
+        (partition, offset) => commit(partition, offset),
+        ctx.acknowledged,
+      );
       await c.connect();
       await c.subscribe({ topics: [topic], fromBeginning: true });
       await c.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          for (const m of batch.messages) {
-            if (!isRunning() || isStale()) return;
-            const d = toDelivery(m, batch.partition, seen);
-            ctx.delivered(d);
-            if (order === 'process-then-ack') {
-              // Retry in place until the processor succeeds (the message is not acknowledged before).
-              for (;;) {
-                try {
-                  await ctx.process(d);
-                  break;
-                } catch {
-                  if (!isRunning() || isStale()) return;
-                  await heartbeat();
-                  await sleep(backoff);
+          try {
+            await consumeBatch();
+          } catch (error) {
+            await committer.settle().catch(() => undefined);
+            throw error;
+          }
+          await committer.settle(); // a failed commit fails the batch: its messages come again
+          async function consumeBatch(): Promise<void> {
+            for (const m of batch.messages) {
+              if (!isRunning() || isStale()) return;
+              const d = toDelivery(m, batch.partition, seen);
+              ctx.delivered(d);
+              if (order === 'process-then-ack') {
+                // Retry in place until the processor succeeds (the message is not acknowledged before).
+                for (;;) {
+                  try {
+                    await ctx.process(d);
+                    break;
+                  } catch {
+                    if (!isRunning() || isStale()) return;
+                    await heartbeat();
+                    await sleep(backoff);
+                  }
                 }
+                committer.add(batch.partition, m.offset, d);
+              } else {
+                await commit(batch.partition, m.offset);
+                ctx.acknowledged(d);
+                await ctx.process(d).catch(() => undefined); // at-most-once: a failure is recorded, not retried
               }
-              await commit(batch.partition, m.offset);
-              ctx.acknowledged(d);
-            } else {
-              await commit(batch.partition, m.offset);
-              ctx.acknowledged(d);
-              await ctx.process(d).catch(() => undefined); // at-most-once: a failure is recorded, not retried
+              resolveOffset(m.offset);
+              await heartbeat();
             }
-            resolveOffset(m.offset);
-            await heartbeat();
           }
         },
       });
@@ -89,4 +107,59 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
       await consumer?.disconnect();
     },
   };
+}
+
+/**
+ * Commits processed offsets with at most one commit in flight; offsets that arrive meanwhile
+ * are committed together by the next one. `settle()` waits until all are committed and
+ * rethrows the first commit error.
+ */
+class GroupCommitter {
+  private pending = new Map<number, { offset: string; deliveries: Delivery[] }>();
+  private inFlight: Promise<void> | undefined;
+  private error: unknown;
+  private readonly commit: (partition: number, offset: string) => Promise<void>;
+  private readonly acknowledged: (d: Delivery) => void;
+
+  constructor(
+    commit: (partition: number, offset: string) => Promise<void>,
+    acknowledged: (d: Delivery) => void,
+  ) {
+    this.commit = commit;
+    this.acknowledged = acknowledged;
+  }
+
+  add(partition: number, offset: string, delivery: Delivery): void {
+    const entry = this.pending.get(partition) ?? { offset, deliveries: [] };
+    entry.offset = offset;
+    entry.deliveries.push(delivery);
+    this.pending.set(partition, entry);
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.inFlight || this.pending.size === 0) return;
+    const batch = [...this.pending];
+    this.pending = new Map();
+    this.inFlight = (async () => {
+      for (const [partition, { offset, deliveries }] of batch) {
+        try {
+          await this.commit(partition, offset);
+          for (const d of deliveries) this.acknowledged(d);
+        } catch (error) {
+          this.error ??= error;
+        }
+      }
+    })().finally(() => {
+      this.inFlight = undefined;
+      this.flush();
+    });
+  }
+
+  async settle(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+    const error = this.error;
+    this.error = undefined;
+    if (error) throw error;
+  }
 }
