@@ -68,6 +68,9 @@ describe('formatResult', () => {
     expect(text).toContain('#1 consumer-kill at during-process of m7 (attempt 1)');
     expect(text).toMatch(/\n +37 +11343ms +w1#3 +deliver +m7 +partition 0, offset 3\n/);
     expect(text).toContain('$[2].total: expected 2319, got 2968');
+    expect(text).toMatch(
+      /faults as they happened:\n.*seq.*\n +23 +5014ms +w1 +fault-start +fault #1 consumer-kill, during-process\n/,
+    );
   });
 });
 

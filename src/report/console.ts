@@ -63,6 +63,11 @@ export function formatResult(result: CertifyResult, options: FormatOptions = {})
 
     lines.push('', `  ${bold('counterexample')} (${result.shrinkSteps} shrink steps):`);
     lines.push(indent(formatScenario(ce.scenario), '    '));
+    const faultEvents = ce.outcome.history.filter((e) => e.type === 'fault-start' || e.type === 'fault-heal');
+    if (faultEvents.length > 0) {
+      lines.push('    faults as they happened:');
+      lines.push(indent(eventTable(faultEvents), '      '));
+    }
 
     const diff = stateDiff(result);
     if (diff.length > 0) {

@@ -8,7 +8,7 @@
  * string in the data can close the script element).
  *
  * Test hooks: `data-testid` = `summary`, `result-row-<i>`, `result-<i>`, `verdict-<i>`,
- * `scenario-<i>`, `timeline-<i>`, `state-diff-<i>`, `replay-<i>`, `errors-<i>`, `tooltip`;
+ * `scenario-<i>`, `timeline-section-<i>` (timeline and legend), `timeline-<i>`, `state-diff-<i>`, `replay-<i>`, `errors-<i>`, `tooltip`;
  * timeline lanes are `[data-testid=lane]`, event marks `.ev` (`data-ev`, `data-type`, `data-id`),
  * highlighted marks `.ev.hl`.
  */
@@ -138,7 +138,7 @@ function resultSection(result: CertifyResult, i: number): string {
 
     const timeline = renderTimeline(ce.outcome.history, { result: i, highlight: offending });
     parts.push(
-      `<section><h3>Timeline</h3>` +
+      `<section class="timeline-section" data-testid="timeline-section-${i}"><h3>Timeline</h3>` +
         `<div class="timeline" data-testid="timeline-${i}" data-marks="${timeline.marks}" data-lanes="${timeline.lanes.length}">${timeline.svg}</div>` +
         legend() +
         `</section>`,
@@ -206,16 +206,16 @@ pre { margin: 0; white-space: pre-wrap; font: 12.5px/1.4 ui-monospace, SFMono-Re
 pre.diff, pre.cmd { background: #f3f4f6; padding: 8px 12px; border-radius: 4px; }
 .messages-box { max-height: 320px; overflow-y: auto; display: inline-block; border: 1px solid var(--line); }
 .states { display: flex; gap: 24px; } .warn { color: #b45309; }
-.timeline { overflow-x: auto; border: 1px solid var(--line); border-radius: 4px; background: #fff; max-width: 100%; }
+.timeline { width: fit-content; overflow-x: auto; border: 1px solid var(--line); border-radius: 4px; background: #fff; max-width: 100%; }
 .timeline-svg { display: block; font: 11px system-ui, sans-serif; }
 .lane-bg { fill: #fff; } .lane-alt .lane-bg { fill: #f8fafc; }
 .lane-broker .lane-bg { fill: #fff7ed; } .lane-producer .lane-bg { fill: #eff6ff; }
 .lane-label { fill: #374151; font-weight: 600; } .lane-line { stroke: #cbd5e1; stroke-width: 2; }
 .tick { stroke: #e2e8f0; stroke-dasharray: 2 3; } .axis-break rect { fill: #e5e7eb; fill-opacity: 0.8; } .break-label { fill: #6b7280; font-size: 10px; font-style: italic; } .tick-label { fill: var(--muted); font-size: 10px; }
 .fault-span { fill: ${TIMELINE_COLORS.fault}; fill-opacity: 0.18; stroke: ${TIMELINE_COLORS.fault}; stroke-dasharray: 3 2; }
-.fault-label { fill: #9a3412; font-size: 10px; } .bar-label { fill: #111827; font-size: 10px; }
+.fault-label { fill: #9a3412; font-size: 10px; } .id-label { fill: #374151; font-size: 9.5px; } .id-label.hl { fill: #854d0e; font-weight: 700; }
 .crash line { stroke: ${TIMELINE_COLORS.crash}; stroke-width: 3; stroke-linecap: round; } .crash-label { fill: ${TIMELINE_COLORS.crash}; font-size: 10px; font-weight: 700; }
-.halo { fill: ${TIMELINE_COLORS.highlight}; fill-opacity: 0.6; } .bar.hl { stroke: #ca8a04; stroke-width: 2; }
+.halo { fill: ${TIMELINE_COLORS.highlight}; } .bar.hl { stroke: #ca8a04; stroke-width: 2; }
 .ev { cursor: pointer; } .ev:hover, .ev.focus { stroke: #111827; stroke-width: 1.5; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 8px 0; color: #374151; font-size: 12px; }
 .legend-item { display: inline-flex; align-items: center; gap: 4px; }

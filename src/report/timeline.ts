@@ -23,11 +23,11 @@ export const TIMELINE_COLORS = {
   ack: '#0891b2',
   fault: '#ea580c',
   crash: '#b91c1c',
-  highlight: '#facc15',
+  highlight: '#fde047',
 } as const;
 
 const LABEL_W = 120;
-const LANE_H = 40;
+const LANE_H = 46;
 const AXIS_H = 40;
 const LEFT = LABEL_W + 16;
 const RIGHT_PAD = 40;
@@ -77,14 +77,22 @@ interface AxisBreak {
  * least MIN_GAP apart; an idle stretch wider than MAX_IDLE_PX is drawn MAX_IDLE_PX wide, so
  * that a slow start (a consumer group forming) does not squeeze the interesting part.
  */
+/** History indexes in (time, seq) order. */
+function order(history: readonly HistoryEvent[]): number[] {
+  return [...history.keys()].sort(
+    (a, b) =>
+      (history[a]?.time ?? 0) - (history[b]?.time ?? 0) || (history[a]?.seq ?? 0) - (history[b]?.seq ?? 0),
+  );
+}
+
 function layoutX(history: readonly HistoryEvent[]): {
   xs: number[];
   xOfTime: (t: number) => number;
   breaks: AxisBreak[];
   end: number;
 } {
-  const order = history.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.e.seq - b.e.seq);
-  const times = [0, ...order.map((o) => o.e.time)];
+  const sorted = order(history).map((i) => ({ e: history[i] as HistoryEvent, i }));
+  const times = [0, ...sorted.map((o) => o.e.time)];
   const target = Math.max(700, Math.min(1400, history.length * 10));
   const widthAt = (pxPerMs: number) => {
     let w = 0;
@@ -109,7 +117,7 @@ function layoutX(history: readonly HistoryEvent[]): {
   let prevX = LEFT;
   let prevT = 0;
   let first = true;
-  for (const { e, i } of order) {
+  for (const { e, i } of sorted) {
     const natural = (e.time - prevT) * pxPerMs;
     const broken = natural > MAX_IDLE_PX;
     const x = first && e.time <= 0 ? LEFT : prevX + Math.max(MIN_GAP, Math.min(MAX_IDLE_PX, natural));
@@ -273,10 +281,6 @@ export function renderTimeline(
     spans.push(
       `<rect class="bar ${cls}" data-id="${esc(id)}" x="${x1.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="12" rx="2" fill="${fill}"/>`,
     );
-    if (w >= id.length * 6.5 + 6)
-      labels.push(
-        `<text class="bar-label" x="${(x1 + w / 2).toFixed(1)}" y="${y - 3}" text-anchor="middle">${esc(id)}</text>`,
-      );
   };
   history.forEach((e, i) => {
     if (e.type === 'process-begin') begins.set(attemptKey(e), i);
@@ -344,13 +348,28 @@ export function renderTimeline(
     labels.push(`<text class="crash-label" x="${(c.x + 9).toFixed(1)}" y="${y + 16}">killed</text>`);
   }
 
+  // Message ids above produce and deliver marks, where they fit (hover shows every id).
+  const lastLabelEnd = new Map<string, number>();
+  order(history).forEach((i) => {
+    const e = history[i];
+    if (!e || (e.type !== 'produce' && e.type !== 'deliver')) return;
+    const x = xs[i] ?? LEFT;
+    const text = e.copy > 0 ? `${e.id}′` : e.id;
+    const half = (text.length * 5.6) / 2 + 2;
+    if (x - half < (lastLabelEnd.get(e.process) ?? -Infinity)) return;
+    lastLabelEnd.set(e.process, x + half);
+    labels.push(
+      `<text class="id-label${options.highlight.has(e.id) ? ' hl' : ''}" x="${x.toFixed(1)}" y="${yMid(laneOf(e.process)) - 15}" text-anchor="middle">${esc(text)}</text>`,
+    );
+  });
+
   // One mark per event.
   history.forEach((e, i) => {
     const x = xs[i] ?? LEFT;
     const y = yMid(laneOf(e.process));
     const id = 'id' in e ? e.id : '';
     const hl = id !== '' && options.highlight.has(id);
-    const attrs = `class="ev ev-${e.type}${hl ? ' hl' : ''}" data-result="${r}" data-ev="${i}" data-type="${e.type}"${id ? ` data-id="${esc(id)}"` : ''}`;
+    const attrs = `class="ev ev-${e.type}${hl ? ' hl' : ''}" data-result="${r}" data-ev="${i}" data-x="${x.toFixed(1)}" data-type="${e.type}"${id ? ` data-id="${esc(id)}"` : ''}`;
     if (hl) halos.push(`<circle class="halo" data-id="${esc(id)}" cx="${x.toFixed(1)}" cy="${y}" r="8"/>`);
     const X = x.toFixed(1);
     switch (e.type) {

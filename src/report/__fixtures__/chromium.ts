@@ -8,9 +8,10 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 
 const CANDIDATES = ['chromium', 'chromium-browser'];
 
-/** The chromium executable on PATH (or /usr/bin/chromium), or undefined. */
-export function findChromium(): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin'];
+const searchPath = () => [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin'];
+
+/** The chromium executable in `dirs` (default: PATH, then /usr/bin), or undefined. */
+export function findChromium(dirs: readonly string[] = searchPath()): string | undefined {
   for (const dir of dirs) {
     for (const name of CANDIDATES) {
       const path = join(dir, name);
@@ -29,9 +30,9 @@ export const CHROMIUM_MISSING =
   'Chromium was not found on PATH or at /usr/bin/chromium: the HTML report tests need it. ' +
   'Run scripts/setup.sh (it installs Debian\'s "chromium" package), or install a chromium and put it on PATH.';
 
-/** Launches headless chromium; throws CHROMIUM_MISSING when there is none. */
-export async function launchChromium(): Promise<Browser> {
-  const executablePath = findChromium();
+/** Launches headless chromium (found in `dirs`, default PATH); throws CHROMIUM_MISSING when there is none. */
+export async function launchChromium(dirs?: readonly string[]): Promise<Browser> {
+  const executablePath = findChromium(dirs);
   if (!executablePath) throw new Error(CHROMIUM_MISSING);
   return chromium.launch({
     executablePath,
