@@ -320,7 +320,9 @@ export function renderTimeline(
     spans.push(
       `<rect class="fault-span" data-kind="${esc(e.kind)}" x="${x1.toFixed(1)}" y="${y}" width="${Math.max(4, x2 - x1).toFixed(1)}" height="${LANE_H - 10}" rx="3"/>`,
     );
-    labels.push(`<text class="fault-label" x="${(x1 + 6).toFixed(1)}" y="${y + 10}">${esc(e.kind)}</text>`);
+    // In a worker lane the label goes under the marks; in the broker lane, at the top of the span.
+    const labelY = lanes[lane]?.kind === 'worker' ? y + LANE_H - 12 : y + 10;
+    labels.push(`<text class="fault-label" x="${(x1 + 6).toFixed(1)}" y="${labelY}">${esc(e.kind)}</text>`);
   };
   history.forEach((e, i) => {
     if (e.type === 'fault-start') open.set(faultKey(e), i);
@@ -355,7 +357,7 @@ export function renderTimeline(
     if (!e || (e.type !== 'produce' && e.type !== 'deliver')) return;
     const x = xs[i] ?? LEFT;
     const text = e.copy > 0 ? `${e.id}′` : e.id;
-    const half = (text.length * 5.6) / 2 + 2;
+    const half = (text.length * 5.6) / 2 + 4;
     if (x - half < (lastLabelEnd.get(e.process) ?? -Infinity)) return;
     lastLabelEnd.set(e.process, x + half);
     labels.push(
@@ -415,8 +417,8 @@ export function renderTimeline(
     `<svg class="timeline-svg" role="img" aria-label="timeline of the counterexample" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
     back.join('') +
     grid.join('') +
-    spans.join('') +
     halos.join('') +
+    spans.join('') +
     marks.join('') +
     labels.join('') +
     `</svg>`;
