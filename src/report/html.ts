@@ -7,10 +7,11 @@
  * the JSON report embedded in a `<script type="application/json">` (escaped so that no
  * string in the data can close the script element).
  *
- * Test hooks: `data-testid` = `summary`, `result-row-<i>`, `result-<i>`, `verdict-<i>`,
- * `scenario-<i>`, `timeline-section-<i>` (timeline and legend), `timeline-<i>`, `state-diff-<i>`, `replay-<i>`, `errors-<i>`, `tooltip`;
- * timeline lanes are `[data-testid=lane]`, event marks `.ev` (`data-ev`, `data-type`, `data-id`),
- * highlighted marks `.ev.hl`.
+ * Test hooks (`data-testid`): `summary`, `result-row-<i>`, `result-<i>`, `verdict-<i>`,
+ * `finding-<i>-<j>`, `scenario-<i>`, `timeline-section-<i>` (timeline and legend),
+ * `timeline-<i>`, `state-diff-<i>`, `replay-<i>`, `errors-<i>`, `tooltip`; timeline lanes are
+ * `[data-testid=lane]`, event marks `.ev` (`data-ev`, `data-type`, `data-id`), highlighted
+ * marks `.ev.hl`.
  */
 import type { CertifyResult } from '../harness/certify.ts';
 import type { Finding } from '../model/verdict.ts';
@@ -81,7 +82,7 @@ function summaryTable(results: readonly CertifyResult[]): string {
   );
 }
 
-function findingHtml(f: Finding, i: number): string {
+function findingHtml(f: Finding, result: number, i: number): string {
   const rows = f.events
     .map((e) => {
       const r = eventRow(e);
@@ -90,7 +91,7 @@ function findingHtml(f: Finding, i: number): string {
     .join('');
   const ids = f.messageIds.map((id) => `<code class="msg-id hl-id">${h(id)}</code>`).join(' ');
   return (
-    `<div class="finding ${f.violation ? 'violation' : 'reported'}" data-testid="finding-${i}">` +
+    `<div class="finding ${f.violation ? 'violation' : 'reported'}" data-testid="finding-${result}-${i}">` +
     `<p><strong>${h(f.code)}</strong> <span class="invariant">${h(f.invariant)}</span> ` +
     `<span class="badge ${f.violation ? 'fail' : 'error'}">${f.violation ? 'violation' : 'reported only'}</span></p>` +
     `<p class="detail">${h(f.detail)}</p>` +
@@ -110,7 +111,7 @@ function resultSection(result: CertifyResult, i: number): string {
   const ce = result.counterexample;
   if (ce) {
     const offending = new Set(ce.verdict.findings.flatMap((f) => f.messageIds));
-    const findings = ce.verdict.findings.map((f, j) => findingHtml(f, j)).join('');
+    const findings = ce.verdict.findings.map((f, j) => findingHtml(f, i, j)).join('');
     const checkerErrors = ce.verdict.errors.map((e) => `<li>${h(e)}</li>`).join('');
     parts.push(
       `<section data-testid="verdict-${i}"><h3>Verdict</h3>${findings || '<p>invalid, with no findings</p>'}` +

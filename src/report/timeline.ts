@@ -227,7 +227,7 @@ export function renderTimeline(
     );
   }
 
-  // Breaks: idle stretches drawn short, marked with a zigzag and their length.
+  // Breaks: idle stretches drawn short, as a grey band labelled with their length.
   for (const b of breaks) {
     const mid = (b.x1 + b.x2) / 2;
     grid.push(
