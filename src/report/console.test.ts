@@ -63,13 +63,14 @@ describe('formatResult', () => {
     expect(text).toContain(`ackcheck replay '/tmp/my dir/it'\\''s.json'`);
   });
 
-  it('describes a real counterexample: crashes at a phase, replacement workers', () => {
+  it('describes a real counterexample: crashes at a phase, replacement workers, the faults as they happened', () => {
     const text = formatResult(realResult());
-    expect(text).toContain('#1 consumer-kill at during-process of m7 (attempt 1)');
-    expect(text).toMatch(/\n +37 +11343ms +w1#3 +deliver +m7 +partition 0, offset 3\n/);
-    expect(text).toContain('$[2].total: expected 2319, got 2968');
+    expect(text.split('\n')[0]).toMatch(/^FAIL sqlite-increment on kafka-4\.4 \(at-least-once\), .*1 run, seed 23/);
+    expect(text).toContain('#0 consumer-kill at during-process of m6 (attempt 1)');
+    expect(text).toMatch(/\n +37 +13721ms +w1#3 +deliver +m6 +partition 0, offset 1\n/);
+    expect(text).toContain('$[1].total: expected 1029, got 1184');
     expect(text).toMatch(
-      /faults as they happened:\n.*seq.*\n +23 +5014ms +w1 +fault-start +fault #1 consumer-kill, during-process\n/,
+      /faults as they happened:\n.*seq.*\n +12 +8282ms +w1 +fault-start +fault #1 consumer-kill, before-process\n +36 +11381ms +w1#2 +fault-start +fault #0 consumer-kill, during-process\n/,
     );
   });
 });

@@ -137,7 +137,11 @@ describe('HTML report in Chromium', () => {
     const lanes = await timeline(REAL)
       .locator('[data-testid="lane"]')
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-lane')));
-    expect(lanes).toEqual(['producer', 'w1', 'w1#2', 'w1#3', 'harness']);
+    expect(lanes).toEqual(['producer', 'w1', 'w1#2', 'w1#3', 'w2', 'harness']);
+    const crashed = await timeline(REAL)
+      .locator('.crash')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('data-lane')));
+    expect(crashed).toEqual(['w1', 'w1#2']);
   });
 
   it('hovering a mark shows its details', async () => {
@@ -148,7 +152,7 @@ describe('HTML report in Chromium', () => {
     await mark.hover({ force: true });
     await tooltip.waitFor({ state: 'visible', timeout: 10_000 });
     const text = await tooltip.innerText();
-    expect(text).toMatch(/^process-begin m7 {2}\(w1\)/);
+    expect(text).toMatch(/^process-begin m3 {2}\(w1#2\)/);
     expect(text).toContain('attempt: 1');
   });
 

@@ -87,12 +87,12 @@ describe('timeline (markup)', () => {
   it('one mark per history event, highlighted where a finding names the message', () => {
     const result = realResult();
     const history = result.counterexample?.outcome.history ?? [];
-    const { svg, marks } = renderTimeline(history, { result: 0, highlight: new Set(['m7']) });
+    const { svg, marks } = renderTimeline(history, { result: 0, highlight: new Set(['m6']) });
     expect(marks).toBe(history.length);
     expect(svg.match(/class="ev /g)).toHaveLength(history.length);
     const highlighted = [...svg.matchAll(/class="ev [^"]* hl" [^>]*data-id="([^"]*)"/g)].map((m) => m[1]);
-    expect(new Set(highlighted)).toEqual(new Set(['m7']));
-    expect(highlighted).toHaveLength(history.filter((e) => 'id' in e && e.id === 'm7').length);
+    expect(new Set(highlighted)).toEqual(new Set(['m6']));
+    expect(highlighted).toHaveLength(history.filter((e) => 'id' in e && e.id === 'm6').length);
     // two kills at a phase end w1 and w1#2
     expect([...svg.matchAll(/<g class="crash" data-lane="([^"]*)"/g)].map((m) => m[1])).toEqual([
       'w1',
