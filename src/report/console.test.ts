@@ -65,7 +65,9 @@ describe('formatResult', () => {
 
   it('describes a real counterexample: crashes at a phase, replacement workers, the faults as they happened', () => {
     const text = formatResult(realResult());
-    expect(text.split('\n')[0]).toMatch(/^FAIL sqlite-increment on kafka-4\.4 \(at-least-once\), .*1 run, seed 23/);
+    expect(text.split('\n')[0]).toMatch(
+      /^FAIL sqlite-increment on kafka-4\.4 \(at-least-once\), .*1 run, seed 23/,
+    );
     expect(text).toContain('#0 consumer-kill at during-process of m6 (attempt 1)');
     expect(text).toMatch(/\n +37 +13721ms +w1#3 +deliver +m6 +partition 0, offset 1\n/);
     expect(text).toContain('$[1].total: expected 1029, got 1184');
