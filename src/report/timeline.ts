@@ -350,20 +350,30 @@ export function renderTimeline(
     labels.push(`<text class="crash-label" x="${(c.x + 9).toFixed(1)}" y="${y + 16}">killed</text>`);
   }
 
-  // Message ids above produce and deliver marks, where they fit (hover shows every id).
-  const lastLabelEnd = new Map<string, number>();
-  order(history).forEach((i) => {
+  // Message ids above produce and deliver marks, where they fit, the highlighted ones first
+  // (hover shows every id).
+  const placed = new Map<string, Array<readonly [number, number]>>();
+  const labelled = order(history).filter((i) => {
+    const t = history[i]?.type;
+    return t === 'produce' || t === 'deliver';
+  });
+  const highlighted = (i: number) => {
     const e = history[i];
-    if (!e || (e.type !== 'produce' && e.type !== 'deliver')) return;
+    return e !== undefined && 'id' in e && options.highlight.has(e.id);
+  };
+  for (const i of [...labelled.filter(highlighted), ...labelled.filter((i) => !highlighted(i))]) {
+    const e = history[i];
+    if (!e || (e.type !== 'produce' && e.type !== 'deliver')) continue;
     const x = xs[i] ?? LEFT;
     const text = e.copy > 0 ? `${e.id}′` : e.id;
     const half = (text.length * 5.6) / 2 + 4;
-    if (x - half < (lastLabelEnd.get(e.process) ?? -Infinity)) return;
-    lastLabelEnd.set(e.process, x + half);
+    const taken = placed.get(e.process) ?? [];
+    if (taken.some(([a, b]) => x - half < b && x + half > a)) continue;
+    placed.set(e.process, [...taken, [x - half, x + half]]);
     labels.push(
-      `<text class="id-label${options.highlight.has(e.id) ? ' hl' : ''}" x="${x.toFixed(1)}" y="${yMid(laneOf(e.process)) - 15}" text-anchor="middle">${esc(text)}</text>`,
+      `<text class="id-label${highlighted(i) ? ' hl' : ''}" x="${x.toFixed(1)}" y="${yMid(laneOf(e.process)) - 15}" text-anchor="middle">${esc(text)}</text>`,
     );
-  });
+  }
 
   // One mark per event.
   history.forEach((e, i) => {
