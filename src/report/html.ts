@@ -106,7 +106,7 @@ function findingHtml(f: Finding, result: number, i: number): string {
 function resultSection(result: CertifyResult, i: number): string {
   const status = resultStatus(result);
   const title = `<h2><span class="badge ${status}">${status.toUpperCase()}</span> ${h(processorName(result))} on ${h(result.broker)} (${h(result.semantics)})</h2>`;
-  const facts = `<p class="facts">runtime ${h(result.runtime)} · ${result.runs} runs · seed ${result.seed} · ${h(formatDuration(result.durationMs))} · ${result.shrinkSteps} shrink steps</p>`;
+  const facts = `<p class="facts">runtime ${h(result.runtime)} · ${result.runs} run${result.runs === 1 ? '' : 's'} · seed ${result.seed} · ${h(formatDuration(result.durationMs))} · ${result.shrinkSteps} shrink steps</p>`;
   const parts = [title, facts];
   const ce = result.counterexample;
   if (ce) {
