@@ -3,7 +3,7 @@
  * works offline, runs without errors, and its timeline really renders. Without chromium these
  * tests fail and say to run scripts/setup.sh; they never skip.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,12 +44,12 @@ const LARGE = 3;
 const REAL = 4;
 const BLANK = 5;
 
+const dir = mkdtempSync(join(tmpdir(), 'ackcheck-html-'));
 let browser: Browser | undefined;
 let view: OfflinePage;
 const dialogs: string[] = [];
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ackcheck-html-'));
   const { html } = writeReports(results, dir, ['html']);
   browser = await launchChromium(); // throws "… run scripts/setup.sh" without chromium
   view = await offlinePage(browser, pathToFileURL(html ?? '').href);
@@ -62,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await view?.close();
   await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const timeline = (i: number) => view.page.locator(`[data-testid="timeline-${i}"]`);

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   erroringResult,
   failingResult,
@@ -119,8 +119,11 @@ describe('timeline (markup)', () => {
 });
 
 describe('writeReports', () => {
+  const base = mkdtempSync(join(tmpdir(), 'ackcheck-reports-'));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
   it('writes the JSON, JUnit and HTML files into the directory, or only the formats asked for', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'ackcheck-reports-')), 'nested');
+    const dir = join(base, 'nested');
     const paths = writeReports([passingResult(), failingResult()], dir, undefined, { now });
     expect(paths).toEqual({
       json: join(dir, REPORT_FILES.json),
@@ -138,7 +141,7 @@ describe('writeReports', () => {
     expect(readFileSync(paths.junit ?? '', 'utf8')).toMatch(/^<\?xml/);
     expect(readFileSync(paths.html ?? '', 'utf8')).toMatch(/^<!doctype html>/);
 
-    const only = mkdtempSync(join(tmpdir(), 'ackcheck-reports-'));
+    const only = join(base, 'only');
     expect(writeReports([], only, ['junit'])).toEqual({ junit: join(only, REPORT_FILES.junit) });
     expect(readdirSync(only)).toEqual(['ackcheck-junit.xml']);
   });
