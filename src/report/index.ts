@@ -6,9 +6,33 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CertifyResult } from '../harness/certify.ts';
+import { formatHtml } from './html.ts';
+import { formatJsonReport } from './json.ts';
+import { formatJunit } from './junit.ts';
+
+export { type ResultStatus, resultStatus } from './common.ts';
+export { eventTable, type FormatOptions, formatResult, formatScenario } from './console.ts';
+export { escapeHtml, formatHtml, type HtmlOptions, scriptSafeJson } from './html.ts';
+export {
+  formatJsonReport,
+  JSON_REPORT_FORMAT_VERSION,
+  type JsonCounterexample,
+  type JsonReport,
+  type JsonReportOptions,
+  type JsonResult,
+  jsonReport,
+} from './json.ts';
+export { formatJunit, type JunitOptions } from './junit.ts';
 
 export type ReportFormat = 'json' | 'junit' | 'html';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'junit', 'html'];
+
+/** File names writeReports() uses, per format. */
+export const REPORT_FILES: Readonly<Record<ReportFormat, string>> = {
+  json: 'ackcheck-report.json',
+  junit: 'ackcheck-junit.xml',
+  html: 'ackcheck-report.html',
+};
 
 /** Paths of the files writeReports() wrote. */
 export interface ReportPaths {
@@ -17,36 +41,36 @@ export interface ReportPaths {
   html?: string;
 }
 
-export interface FormatOptions {
-  /** ANSI colours. Default false. */
-  readonly color?: boolean;
+export interface WriteReportsOptions {
+  /** The time stamped into the reports. Default now. */
+  readonly now?: Date;
 }
 
-/** A human-readable account of one certify() result: verdict, findings, counterexample, replay command. */
-export function formatResult(result: CertifyResult, _options: FormatOptions = {}): string {
-  const head = `${result.ok ? 'PASS' : 'FAIL'} ${result.processor} on ${result.broker} (${result.semantics}), ${result.runs} runs, seed ${result.seed}`;
-  const lines = [head];
-  const ce = result.counterexample;
-  if (ce) {
-    for (const f of ce.verdict.findings) lines.push(`  ${f.code}: ${f.detail} [${f.messageIds.join(', ')}]`);
-    lines.push(`  replay: ackcheck replay ${ce.file}`);
-  }
-  for (const e of result.errors) lines.push(`  error: ${e}`);
-  return lines.join('\n');
-}
-
-/** Writes the reports for a set of results into `dir` (created if missing). */
+/**
+ * Writes the reports for a set of results into `dir` (created if missing):
+ * `ackcheck-report.json`, `ackcheck-junit.xml`, `ackcheck-report.html` (those in `formats`).
+ * All three share one timestamp.
+ */
 export function writeReports(
   results: readonly CertifyResult[],
   dir: string,
   formats: readonly ReportFormat[] = REPORT_FORMATS,
+  options: WriteReportsOptions = {},
 ): ReportPaths {
   const out = resolve(dir);
   mkdirSync(out, { recursive: true });
+  const now = options.now ?? new Date();
+  const render: Record<ReportFormat, () => string> = {
+    json: () => formatJsonReport(results, { now }),
+    junit: () => formatJunit(results, { now }),
+    html: () => formatHtml(results, { now }),
+  };
   const paths: ReportPaths = {};
-  if (formats.includes('json')) {
-    paths.json = join(out, 'ackcheck-report.json');
-    writeFileSync(paths.json, `${JSON.stringify({ ackcheck: 1, results }, null, 2)}\n`);
+  for (const format of REPORT_FORMATS) {
+    if (!formats.includes(format)) continue;
+    const path = join(out, REPORT_FILES[format]);
+    writeFileSync(path, render[format]());
+    paths[format] = path;
   }
   return paths;
 }

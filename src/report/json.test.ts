@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  erroringResult,
+  failingResult,
+  NASTY_IDS,
+  nastyResult,
+  passingResult,
+  realResult,
+} from './__fixtures__/results.ts';
+import { formatJsonReport, type JsonReport, jsonReport } from './json.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+const now = new Date('2026-01-02T03:04:05.678Z');
+
+describe('JSON report', () => {
+  it('has a stable top-level shape with versions and a timestamp', () => {
+    const report = jsonReport([passingResult()], { now });
+    expect(Object.keys(report)).toEqual([
+      'format',
+      'formatVersion',
+      'ackcheck',
+      'node',
+      'generatedAt',
+      'summary',
+      'results',
+    ]);
+    expect(report).toMatchObject({
+      format: 'ackcheck-report',
+      formatVersion: 1,
+      ackcheck: pkg.version,
+      node: process.version,
+      generatedAt: '2026-01-02T03:04:05.678Z',
+    });
+  });
+
+  it('counts passed, failed and errored results', () => {
+    const report = jsonReport([passingResult(), failingResult(), erroringResult(), nastyResult()], { now });
+    expect(report.summary).toEqual({ total: 4, passed: 1, failed: 2, errored: 1 });
+    expect(report.results.map((r) => r.status)).toEqual(['pass', 'fail', 'error', 'fail']);
+    expect(report.results[2]?.errors).toEqual(['Kafka did not answer within 30 s']);
+  });
+
+  it('holds everything about a counterexample: scenario, history, verdict, states, diff, replay', () => {
+    const result = realResult();
+    const ce = result.counterexample;
+    const [json] = jsonReport([result], { now }).results;
+    expect(json?.processorName).toBe('sqlite-increment');
+    expect(json?.counterexample?.scenario).toEqual(ce?.scenario);
+    expect(json?.counterexample?.history).toEqual(ce?.outcome.history);
+    expect(json?.counterexample?.verdict).toEqual(ce?.verdict);
+    expect(json?.counterexample?.finalState).toEqual(ce?.outcome.finalState);
+    expect(json?.counterexample?.referenceState).toEqual(ce?.outcome.referenceState);
+    expect(json?.counterexample?.stateDiff).toEqual(['$[1].total: expected 1029, got 1184']);
+    expect(json?.counterexample?.replay).toEqual({
+      file: ce?.file,
+      command: `ackcheck replay ${ce?.file}`,
+      seed: 23,
+      path: result.path,
+    });
+  });
+
+  it('round-trips ids that need escaping', () => {
+    const text = formatJsonReport([nastyResult()], { now });
+    const back = JSON.parse(text) as JsonReport;
+    expect(back.results[0]?.counterexample?.scenario.messages.map((m) => m.id)).toEqual([...NASTY_IDS]);
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('an empty report is still a report', () => {
+    const report = JSON.parse(formatJsonReport([], { now })) as JsonReport;
+    expect(report.summary).toEqual({ total: 0, passed: 0, failed: 0, errored: 0 });
+    expect(report.results).toEqual([]);
+  });
+
+  it('a snapshot that is not JSON does not stop the report; the diff says why', () => {
+    const result = failingResult();
+    const ce = result.counterexample;
+    if (!ce) throw new Error('fixture without counterexample');
+    const broken = {
+      ...result,
+      counterexample: { ...ce, outcome: { ...ce.outcome, finalState: Number.NaN } },
+    };
+    const [json] = jsonReport([broken], { now }).results;
+    expect(json?.counterexample?.stateDiff[0]).toMatch(/^\(cannot compare: .*not a JSON value/);
+  });
+});
