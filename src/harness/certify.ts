@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { type BrokerInfo, StartedBroker } from '../brokers/broker.ts';
 import type { BrokerId } from '../brokers/catalog.ts';
+import { needsContainer } from '../brokers/external.ts';
 import { acquireBrokers } from '../brokers/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import { scenarioArbitrary } from '../generate/index.ts';
@@ -72,7 +73,9 @@ export type CertifyProgress =
       durationMs: number;
     }
   | { type: 'shrink'; step: number; messages: number; faults: number; valid: boolean | 'unknown' }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** Something the user should know, e.g. fault kinds skipped on an external broker. */
+  | { type: 'notice'; message: string };
 
 /** Runs that fail for infrastructure reasons before certify() gives up. */
 const MAX_RUN_ERRORS = 3;
@@ -164,11 +167,19 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   mkdirSync(workDir, { recursive: true });
   const processor = await harnessProcessor(processorPath);
   const seed = options.seed ?? Date.now() ^ (Math.random() * 0x100000000);
+  const requestedFaults = options.faults ?? DEFAULT_FAULT_KINDS[broker.info.kind];
+  // An external broker has no container: broker and network faults cannot be injected there.
+  const skipped = broker.info.external ? requestedFaults.filter(needsContainer) : [];
+  if (skipped.length > 0)
+    options.onProgress?.({
+      type: 'notice',
+      message: `${broker.id} is external (${broker.info.containerName}): skipping fault kinds that need its container: ${skipped.join(', ')}`,
+    });
   const arbitrary = scenarioArbitrary({
     broker: broker.info.kind,
     semantics: options.semantics,
     maxMessages: options.maxMessages ?? 20,
-    faultKinds: options.faults ?? DEFAULT_FAULT_KINDS[broker.info.kind],
+    faultKinds: requestedFaults.filter((k) => !skipped.includes(k)),
     maxFaults: options.maxFaults ?? 2,
     maxConsumers: options.maxConsumers ?? 3,
     ...(processor.payload ? { payload: processor.payload } : {}),
