@@ -53,6 +53,12 @@ describe('ackcheck CLI', { timeout: 60_000 }, () => {
       /^ackcheck: processor module not found: .*no\/such\/processor\.ts\. Pass the path of a \.ts or \.js file/,
     );
     expect(r.stderr).toMatch(/\[PROCESSOR_NOT_FOUND\]/);
+    const json = run(['certify', 'no/such/processor.ts', '--json']);
+    expect(json.status).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'PROCESSOR_NOT_FOUND', message: expect.stringMatching(/processor module not found/) },
+    });
   });
 
   it('certify: exits 2 when the module is not a processor, naming what is missing', () => {

@@ -227,6 +227,15 @@ export async function main(argv: string[]): Promise<number> {
         ? EXIT.pass
         : EXIT.error;
     }
+    // With --json, a program reading stdout gets the error too (the person reads stderr).
+    if (argv.includes('--json'))
+      printJson({
+        ok: false,
+        error: {
+          code: isAckcheckError(error) ? error.code : 'UNEXPECTED',
+          message: error instanceof Error ? error.message : String(error),
+        },
+      });
     if (isAckcheckError(error)) console.error(`ackcheck: ${error.message} [${error.code}]`);
     else
       console.error(

@@ -191,18 +191,27 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   let firstFailureAt: number | undefined;
   let best: RunOutcome | undefined;
   const shrinkBudget = options.shrinkTimeLimit ?? 120_000;
+  // fast-check's time limit races the run in progress and returns without it; certify() waits
+  // for that run (it has its own deadlines) so no workers or topics outlive the call, and
+  // ignores its outcome.
+  let inFlight: Promise<unknown> | undefined;
+  let closed = false;
   const property = fc.asyncProperty(arbitrary, async (scenario) => {
     if (firstFailureAt !== undefined && Date.now() - firstFailureAt > shrinkBudget) return true; // budget spent: stop shrinking
     let outcome: RunOutcome;
     try {
-      outcome = await runScenario(scenario, {
+      const running = runScenario(scenario, {
         broker,
         processorModule: processorPath,
         runtime,
         workDir,
         drainTimeoutMs: options.drainTimeoutMs,
       });
+      inFlight = running.catch(() => undefined);
+      outcome = await running;
+      if (closed) return true;
     } catch (error) {
+      if (closed) return true;
       // An infrastructure error is not a counterexample: do not let fast-check shrink on it.
       errors.push(describeError(error));
       options.onProgress?.({ type: 'error', message: describeError(error) });
@@ -250,6 +259,8 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
       markInterruptAsFailure: false,
       endOnFailure: false,
     });
+    closed = true;
+    await inFlight;
     let counterexample: Counterexample | undefined;
     if (best) {
       const file = join(reportDir, `counterexample-${best.scenario.broker}-${Date.now()}.json`);

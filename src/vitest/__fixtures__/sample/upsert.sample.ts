@@ -3,7 +3,7 @@ import { certifyProcessor } from '../../index.ts';
 certifyProcessor(new URL('../../../../fixtures/processors/sqlite-upsert.ts', import.meta.url), {
   semantics: ['at-least-once'],
   faults: ['consumer-kill'],
-  runs: 2,
+  runs: 1,
   maxMessages: 4,
   seed: 7,
   timeLimit: 60_000,
