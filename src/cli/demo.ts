@@ -106,7 +106,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       console.log(
         `${r.broker}: sqlite-increment counterexample, ${ce.scenario.messages.length} messages, faults: ${ce.scenario.faults.map((f) => f.kind).join(', ') || 'none'}`,
       );
-      for (const f of ce.verdict.findings.filter((x) => x.violation)) console.log(`  ${f.code}: ${f.detail}`);
+      for (const f of ce.verdict.findings.filter((x) => x.violation))
+        console.log(`  ${f.code}: ${f.detail.replaceAll('\n', '\n    ')}`);
       console.log(`  replay: ackcheck replay ${ce.file}\n`);
     }
     for (const [format, path] of Object.entries(paths))
