@@ -203,7 +203,7 @@ export async function runReplay(
       );
       for (const f of verdict.findings)
         console.log(
-          `  ${f.violation ? red(f.code) : f.code} (${f.invariant}): ${f.detail} [${f.messageIds.join(', ')}]`,
+          `  ${f.violation ? red(f.code) : f.code} (${f.invariant}): ${f.detail.replaceAll('\n', '\n    ')} [${f.messageIds.join(', ')}]`,
         );
       for (const e of verdict.errors) console.log(`  checker error: ${e}`);
       console.log(

@@ -13,7 +13,7 @@ import { isAckcheckError } from '../errors.ts';
 import { runBrokersCheck } from './brokers-check.ts';
 import { EXIT, runCertify, runReplay } from './certify.ts';
 import { runDemo } from './demo.ts';
-import { newestBrokers, parseDuration, parseSeed } from './options.ts';
+import { type CertifyFlags, newestBrokers, parseDuration, parseSeed } from './options.ts';
 import { printBrokers, printJson } from './output.ts';
 
 export { EXIT };
@@ -155,7 +155,7 @@ export function buildProgram(): Command {
         '  $ ackcheck certify --config ci/ackcheck.config.ts --json > result.json',
       ].join('\n'),
     )
-    .action(async (processor: string | undefined, opts: Record<string, string | boolean | undefined>) => {
+    .action(async (processor: string | undefined, opts: CertifyFlags) => {
       process.exitCode = await runCertify(processor, opts);
     });
 

@@ -11,8 +11,24 @@ const result = { ok: false, runs: 2, shrinkSteps: 1, durationMs: 12_345 } as Cer
 
 function drive(reporter: ReturnType<typeof lineReporter>) {
   reporter.start(cell, 1, 2, 5);
-  reporter.event({ type: 'run', run: 1, valid: true, messages: 4, faults: 2, durationMs: 900 });
-  reporter.event({ type: 'run', run: 2, valid: false, messages: 6, faults: 1, durationMs: 1_100 });
+  reporter.event({
+    type: 'run',
+    run: 1,
+    valid: true,
+    messages: 4,
+    faults: 2,
+    faultsInjected: 2,
+    durationMs: 900,
+  });
+  reporter.event({
+    type: 'run',
+    run: 2,
+    valid: false,
+    messages: 6,
+    faults: 2,
+    faultsInjected: 1,
+    durationMs: 1_100,
+  });
   reporter.event({ type: 'shrink', step: 1, messages: 3, faults: 1, valid: false });
   reporter.notice('broker-restart skipped');
   reporter.end(result);
@@ -25,8 +41,8 @@ describe('progress', () => {
     drive(lineReporter((l) => lines.push(l)));
     expect(lines).toEqual([
       '[1/2] orders.ts on kafka-4.4 (at-least-once): 5 runs',
-      '  run 1/5: ok (4 messages, 2 faults, 0.9 s; 2 faults so far)',
-      '  run 2/5: VIOLATION (6 messages, 1 faults, 1.1 s; 3 faults so far)',
+      '  run 1/5: ok (4 messages, 2 of 2 faults injected, 0.9 s; 2 faults injected so far)',
+      '  run 2/5: VIOLATION (6 messages, 1 of 2 faults injected, 1.1 s; 3 faults injected so far)',
       '  shrinking step 1: 3 messages, 1 faults -> still fails',
       'notice: broker-restart skipped',
       '  orders.ts on kafka-4.4 (at-least-once): FAIL after 2 runs in 12.3 s',
@@ -46,12 +62,20 @@ describe('progress', () => {
     );
     const reporter = barReporter(tty);
     reporter.start(cell, 1, 2, 5);
-    reporter.event({ type: 'run', run: 2, valid: false, messages: 6, faults: 3, durationMs: 1_100 });
+    reporter.event({
+      type: 'run',
+      run: 2,
+      valid: false,
+      messages: 6,
+      faults: 4,
+      faultsInjected: 3,
+      durationMs: 1_100,
+    });
     reporter.event({ type: 'shrink', step: 4, messages: 3, faults: 1, valid: false });
     reporter.end(result);
     reporter.close();
     expect(out).toMatch(
-      /\[1\/2\] orders\.ts on kafka-4\.4 \(at-least-once\) \[.+\] 2\/5 runs \| 3 faults \| /,
+      /\[1\/2\] orders\.ts on kafka-4\.4 \(at-least-once\) \[.+\] 2\/5 runs \| 3 faults injected \| /,
     );
     expect(out).toContain('FAIL (1 shrink steps)');
   });

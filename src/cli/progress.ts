@@ -48,10 +48,10 @@ export function lineReporter(
     },
     event(e) {
       if (e.type === 'run') {
-        faults += e.faults;
+        faults += e.faultsInjected;
         const verdict = e.valid === true ? 'ok' : e.valid === false ? 'VIOLATION' : 'unknown';
         write(
-          `  run ${e.run}/${total}: ${verdict} (${e.messages} messages, ${e.faults} faults, ${(e.durationMs / 1000).toFixed(1)} s; ${faults} faults so far)`,
+          `  run ${e.run}/${total}: ${verdict} (${e.messages} messages, ${e.faultsInjected} of ${e.faults} faults injected, ${(e.durationMs / 1000).toFixed(1)} s; ${faults} faults injected so far)`,
         );
       } else if (e.type === 'shrink')
         write(
@@ -77,7 +77,7 @@ export function barReporter(stream: NodeJS.WritableStream = process.stderr): Pro
   const multi = new cliProgress.MultiBar(
     {
       stream,
-      format: '{label} [{bar}] {value}/{total} runs | {faults} faults | {status}',
+      format: '{label} [{bar}] {value}/{total} runs | {faults} faults injected | {status}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,
@@ -100,7 +100,7 @@ export function barReporter(stream: NodeJS.WritableStream = process.stderr): Pro
     event(e) {
       if (!bar) return;
       if (e.type === 'run') {
-        faults += e.faults;
+        faults += e.faultsInjected;
         bar.update(e.run, { faults, status: e.valid === false ? 'violation found' : 'running' });
       } else if (e.type === 'shrink')
         bar.update({ status: `shrinking step ${e.step} (${e.messages} msgs, ${e.faults} faults)` });

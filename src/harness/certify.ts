@@ -69,7 +69,10 @@ export type CertifyProgress =
       run: number;
       valid: boolean | 'unknown';
       messages: number;
+      /** Faults in the scenario. */
       faults: number;
+      /** Of those, faults whose trigger was reached and that were injected. */
+      faultsInjected: number;
       durationMs: number;
     }
   | { type: 'shrink'; step: number; messages: number; faults: number; valid: boolean | 'unknown' }
@@ -231,6 +234,9 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
         valid,
         messages: scenario.messages.length,
         faults: scenario.faults.length,
+        faultsInjected: new Set(
+          outcome.history.flatMap((e) => (e.type === 'fault-start' && e.fault >= 0 ? [e.fault] : [])),
+        ).size,
         durationMs: outcome.durationMs,
       });
     } else {
