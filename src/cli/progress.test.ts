@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { CertifyResult } from '../harness/certify.ts';
 import { exampleProcessor } from './demo.ts';
 import type { CertifyCell } from './options.ts';
+import { table } from './output.ts';
 import { barReporter, lineReporter } from './progress.ts';
 
 const cell: CertifyCell = { processor: '/p/orders.ts', broker: 'kafka-4.4', semantics: 'at-least-once' };
@@ -75,7 +77,7 @@ describe('progress', () => {
     reporter.end(result);
     reporter.close();
     expect(out).toMatch(
-      /\[1\/2\] orders\.ts on kafka-4\.4 \(at-least-once\) \[.+\] 2\/5 runs \| 3 faults injected \| /,
+      / 2\/5 runs \| 3 faults injected \| .+ \| \[1\/2\] orders\.ts on kafka-4\.4 \(at-least-once\)/,
     );
     expect(out).toContain('FAIL (1 shrink steps)');
   });
@@ -88,5 +90,24 @@ describe('demo examples', () => {
       expect(path).toMatch(new RegExp(`fixtures/processors/${name}\\.ts$`));
       expect(existsSync(path)).toBe(true);
     }
+  });
+});
+
+describe('table', () => {
+  it('aligns coloured cells by their visible width', () => {
+    const esc = String.fromCharCode(27);
+    const text = table(
+      ['a', 'b'],
+      [
+        [`${esc}[32mpass${esc}[0m`, 'x'],
+        ['failed', 'y'],
+      ],
+    );
+    expect(stripVTControlCharacters(text).split('\n')).toEqual([
+      'a       b',
+      '------  -',
+      'pass    x',
+      'failed  y',
+    ]);
   });
 });

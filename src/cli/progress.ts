@@ -77,8 +77,9 @@ export function barReporter(stream: NodeJS.WritableStream = process.stderr): Pro
   const multi = new cliProgress.MultiBar(
     {
       stream,
-      format: '{label} [{bar}] {value}/{total} runs | {faults} faults injected | {status}',
-      barsize: 24,
+      // Numbers first: a narrow terminal truncates the end of the line, so the label goes last.
+      format: '{bar} {value}/{total} runs | {faults} faults injected | {status} | {label}',
+      barsize: 16,
       hideCursor: true,
       clearOnComplete: false,
       stopOnComplete: false,
