@@ -29,6 +29,15 @@ export {
   type RoundTripResult,
 } from './brokers/roundtrip.ts';
 export { findSharedBroker, type StartBrokerOptions, startBroker } from './brokers/start-broker.ts';
+export {
+  type AckcheckConfig,
+  configSchema,
+  defineConfig,
+  loadConfig,
+  parseConfig,
+  type ProcessorConfig,
+} from './config/index.ts';
+export { EXTERNAL_ENV, externalBroker, needsContainer } from './brokers/external.ts';
 export { AckcheckError, type AckcheckErrorCode, isAckcheckError } from './errors.ts';
 export {
   type Runtime,

@@ -26,6 +26,11 @@ export interface BrokerInfo {
   readonly amqpUrl?: string;
   /** Milliseconds from container create to the broker answering clients. */
   readonly readyInMs: number;
+  /**
+   * True for a broker ackcheck did not start (ACKCHECK_KAFKA_BOOTSTRAP / ACKCHECK_AMQP_URL):
+   * no container, so no broker or network faults. `containerId` is empty then.
+   */
+  readonly external?: boolean;
 }
 
 /** A broker fault that the container can suffer and the matching heal. */
@@ -48,6 +53,14 @@ export async function waitUntilReady(info: BrokerInfo, timeoutMs = DEFAULT_READY
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+  if (info.external)
+    throw new AckcheckError(
+      'BROKER_NOT_READY',
+      `the external ${info.kind} broker (${info.containerName}) did not answer clients within ${timeoutMs} ms ` +
+        `(last error: ${describeError(last)}). Check that it is running and reachable from here, or unset ` +
+        `${info.kind === 'kafka' ? 'ACKCHECK_KAFKA_BOOTSTRAP' : 'ACKCHECK_AMQP_URL'} to let ackcheck start a container.`,
+      { cause: last, retriable: true },
+    );
   throw new AckcheckError(
     'BROKER_NOT_READY',
     `${info.id} (container ${info.containerName}) did not answer clients at ${info.host}:${info.port} within ` +
@@ -73,6 +86,12 @@ export class StartedBroker implements AsyncDisposable {
   }
 
   async #container() {
+    if (this.info.external)
+      throw new AckcheckError(
+        'INVALID_OPTION',
+        `${this.info.id} is an external broker (${this.info.containerName}): ackcheck has no container to ` +
+          'restart, kill or pause. Leave broker-* and network-* faults out, or let ackcheck start the broker.',
+      );
     return (await docker()).getContainer(this.info.containerId);
   }
 

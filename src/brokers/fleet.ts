@@ -4,11 +4,14 @@
  * reused instead of starting new ones (and left running afterwards).
  */
 import { describeError } from '../errors.ts';
-import type { StartedBroker } from './broker.ts';
-import { type BrokerInfo, waitUntilReady } from './broker.ts';
+import { type BrokerInfo, StartedBroker, waitUntilReady } from './broker.ts';
 import type { BrokerId } from './catalog.ts';
+import { externalBroker } from './external.ts';
 import { stopReaper } from './reaper.ts';
 import { findSharedBroker, type StartBrokerOptions, startBroker } from './start-broker.ts';
+
+/** How long an external broker (already running) gets to answer. */
+export const EXTERNAL_READY_TIMEOUT_MS = 10_000;
 
 export interface BrokerFleet extends AsyncDisposable {
   readonly brokers: readonly StartedBroker[];
@@ -22,7 +25,11 @@ export interface AcquireOptions extends Omit<StartBrokerOptions, 'broker' | 'nam
   reuseShared?: boolean;
 }
 
-/** Starts (or finds) the given brokers in parallel. If one fails, the others are stopped. */
+/**
+ * Starts (or finds) the given brokers in parallel. If one fails, the others are stopped.
+ * A broker kind named by ACKCHECK_KAFKA_BOOTSTRAP / ACKCHECK_AMQP_URL is not started: the
+ * external broker is checked for readiness and used as is (see external.ts).
+ */
 export async function acquireBrokers(
   ids: readonly BrokerId[],
   options: AcquireOptions = {},
@@ -30,6 +37,12 @@ export async function acquireBrokers(
   const { reuseShared = true, ...startOptions } = options;
   const results = await Promise.allSettled(
     ids.map(async (id) => {
+      const external = externalBroker(id);
+      if (external) {
+        // An external broker is up already: a short deadline, so a wrong address fails fast.
+        await waitUntilReady(external, startOptions.readyTimeoutMs ?? EXTERNAL_READY_TIMEOUT_MS);
+        return new StartedBroker(external, false);
+      }
       if (reuseShared && startOptions.scope !== 'shared') {
         const shared = await findSharedBroker(id);
         if (shared) {

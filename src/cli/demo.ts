@@ -1,55 +1,124 @@
 /**
- * `ackcheck demo`: the main job until the conformance engine lands. Starts (or reuses) the
- * brokers, round-trips messages through each with confirms, prints addresses and timings.
+ * `ackcheck demo`: certifies the bundled example processors on the newest Kafka and RabbitMQ:
+ * sqlite-upsert (correct, must pass) and sqlite-increment (not idempotent, must be caught).
+ * Few runs under a time limit, so it ends within a couple of minutes. Exit 0 when both
+ * verdicts are the expected ones, 1 otherwise.
  */
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BrokerId } from '../brokers/catalog.ts';
-import { acquireBrokers } from '../brokers/fleet.ts';
-import { openRoundTripper, type RoundTripResult } from '../brokers/roundtrip.ts';
-import { onInterrupt } from './interrupt.ts';
-import { green, printBrokers, printJson, red, table } from './output.ts';
+import type { CertifyResult } from '../harness/certify.ts';
+import { writeReports } from '../report/index.ts';
+import { resultSummary, runPlan } from './certify.ts';
+import { collapseExternal, newestBrokers } from './options.ts';
+import { green, printJson, red, table } from './output.ts';
+import { barReporter, barWanted, lineReporter, silentReporter } from './progress.ts';
 
-export async function runDemo(opts: {
-  broker: BrokerId[];
-  messages: number;
+/** The bundled examples: `.ts` next to the sources in development, `.js` in dist/. */
+export function exampleProcessor(name: 'sqlite-upsert' | 'sqlite-increment'): string {
+  const ext = extname(fileURLToPath(import.meta.url)); // .ts (type-stripped) or .js (built)
+  return fileURLToPath(new URL(`../../fixtures/processors/${name}${ext}`, import.meta.url));
+}
+
+export const DEMO = [
+  { name: 'sqlite-upsert', expect: 'pass' },
+  { name: 'sqlite-increment', expect: 'fail' },
+] as const;
+
+export interface DemoOptions {
+  broker?: BrokerId[];
+  runs: number;
+  timeLimit: number;
+  seed: number;
+  reportDir: string;
   json?: boolean;
-}): Promise<number> {
+}
+
+export async function runDemo(opts: DemoOptions): Promise<number> {
   const began = Date.now();
-  if (!opts.json) console.log(`starting ${opts.broker.join(', ')} ...`);
-  const fleet = await acquireBrokers(opts.broker);
-  const release = onInterrupt(() => fleet.stop());
-  try {
-    if (!opts.json) printBrokers(fleet.infos);
-    const results: Array<{ broker: BrokerId } & RoundTripResult> = [];
-    for (const broker of fleet.brokers) {
-      await using tripper = await openRoundTripper(broker.info);
-      results.push({ broker: broker.id, ...(await tripper.batch(opts.messages)) });
-    }
-    const ok = results.every((r) => r.lost.length === 0 && r.duplicated.length === 0);
-    if (opts.json) {
-      printJson({ ok, brokers: fleet.infos, roundTrips: results, totalMs: Date.now() - began });
-    } else {
-      console.log(`\nround trip of ${opts.messages} messages (1 KiB, publisher confirms / acks=-1):`);
+  const { ids: brokers, notices } = collapseExternal(opts.broker ?? newestBrokers(), process.env);
+  const expected = new Map(DEMO.map((d) => [exampleProcessor(d.name), d]));
+  const reporter = opts.json ? silentReporter() : barWanted() ? barReporter() : lineReporter();
+  if (!opts.json)
+    console.log(
+      `ackcheck demo: certifying a correct processor (sqlite-upsert) and a broken one (sqlite-increment)\n` +
+        `on ${brokers.join(' and ')}, at-least-once, ${opts.runs} runs each (time limit ${opts.timeLimit / 1000} s per cell)\n`,
+    );
+  const { results, notices: shown } = await runPlan(
+    {
+      cells: DEMO.flatMap((d) =>
+        brokers.map((broker) => ({
+          processor: exampleProcessor(d.name),
+          broker,
+          semantics: 'at-least-once' as const,
+        })),
+      ),
+      brokers,
+      runs: opts.runs,
+      timeLimit: opts.timeLimit,
+      shrinkTimeLimit: Math.max(10_000, Math.round(opts.timeLimit / 2)),
+      seed: opts.seed,
+      // Consumer faults only: they are quick, and redeliveries are what an increment gets wrong.
+      faults: ['consumer-kill', 'processor-throw', 'consumer-restart', 'consumer-join', 'consumer-leave'],
+      maxMessages: 8,
+      reportDir: opts.reportDir,
+      formats: ['json', 'junit', 'html'],
+      notices,
+    },
+    reporter,
+  );
+  const paths = writeReports(results, opts.reportDir);
+  const row = (r: CertifyResult) => {
+    const want = expected.get(r.processor)?.expect ?? 'pass';
+    const got = r.ok ? 'pass' : 'fail';
+    return { result: r, want, got, asExpected: want === got };
+  };
+  const rows = results.map(row);
+  const ok = rows.every((r) => r.asExpected);
+  if (opts.json) {
+    printJson({
+      ok,
+      results: rows.map((r) => ({ expected: r.want, asExpected: r.asExpected, ...resultSummary(r.result) })),
+      notices: shown,
+      reports: paths,
+      totalMs: Date.now() - began,
+    });
+  } else {
+    console.log(
+      `\n${table(
+        ['processor', 'broker', 'expected', 'verdict', 'runs', 'caught by'],
+        rows.map(({ result: r, want, got, asExpected }) => [
+          r.processor.split(/[\\/]/).at(-1) ?? r.processor,
+          r.broker,
+          want,
+          asExpected ? green(got) : red(`${got} (unexpected)`),
+          String(r.runs),
+          r.counterexample?.verdict.findings
+            .filter((f) => f.violation)
+            .map((f) => f.code)
+            .join(', ') ?? '-',
+        ]),
+      )}\n`,
+    );
+    for (const { result: r } of rows.filter((x) => x.result.counterexample)) {
+      const ce = r.counterexample;
+      if (!ce) continue;
       console.log(
-        table(
-          ['broker', 'confirmed in', 'consumed in', 'msgs/s', 'lost', 'duplicated'],
-          results.map((r) => [
-            r.broker,
-            `${r.produceMs} ms`,
-            `${r.totalMs} ms`,
-            String(Math.round((r.messages * 1000) / Math.max(1, r.totalMs))),
-            r.lost.length ? red(String(r.lost.length)) : '0',
-            r.duplicated.length ? red(String(r.duplicated.length)) : '0',
-          ]),
-        ),
+        `${r.broker}: sqlite-increment counterexample, ${ce.scenario.messages.length} messages, faults: ${ce.scenario.faults.map((f) => f.kind).join(', ') || 'none'}`,
       );
-      console.log(
-        ok ? green('\nall messages round-tripped exactly once') : red('\nmessages were lost or duplicated'),
-      );
-      console.log(`done in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+      for (const f of ce.verdict.findings.filter((x) => x.violation))
+        console.log(`  ${f.code}: ${f.detail.replaceAll('\n', '\n    ')}`);
+      console.log(`  replay: ackcheck replay ${ce.file}\n`);
     }
-    return ok ? 0 : 1;
-  } finally {
-    release();
-    await fleet.stop();
+    for (const [format, path] of Object.entries(paths))
+      if (path) console.log(`${format.padEnd(5)} report: ${path}`);
+    console.log(
+      ok
+        ? green(
+            `\ndemo passed: the correct processor passed and the broken one was caught (${((Date.now() - began) / 1000).toFixed(1)} s)`,
+          )
+        : red('\ndemo FAILED: a verdict was not the expected one (see above)'),
+    );
   }
+  return ok ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-/** The `ackcheck brokers` and `demo` commands against the real Docker engine. */
+/** The `ackcheck brokers` commands against the real Docker engine. */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ function run(...args: string[]) {
 }
 
 describe.runIf(brokers().some((b) => b.id === 'rabbitmq-4.0'))(
-  'ackcheck brokers up / status / demo / down',
+  'ackcheck brokers up / status / check / down',
   () => {
     afterAll(() => {
       run('brokers', 'down');
@@ -42,7 +42,7 @@ describe.runIf(brokers().some((b) => b.id === 'rabbitmq-4.0'))(
         expect.objectContaining({ broker: 'rabbitmq-4.0', scope: 'shared', state: 'running' }),
       );
 
-      const demo = run('demo', '--broker', 'rabbitmq-4.0', '--messages', '200', '--json');
+      const demo = run('brokers', 'check', '--broker', 'rabbitmq-4.0', '--messages', '200', '--json');
       expect(demo.status).toBe(0);
       const report = JSON.parse(demo.stdout) as { ok: boolean; brokers: Array<{ amqpUrl: string }> };
       expect(report.ok).toBe(true);

@@ -5,15 +5,18 @@ import { fileURLToPath } from 'node:url';
  * The `ackcheck` command. Exit codes: 0 pass, 1 invariant violated (or a round trip lost
  * messages), 2 usage or infrastructure error.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BROKER_IDS, type BrokerId, parseBrokerSelection } from '../brokers/catalog.ts';
 import { docker, listOurContainers, removeUnusedContainers } from '../brokers/docker.ts';
 import { acquireBrokers } from '../brokers/fleet.ts';
 import { isAckcheckError } from '../errors.ts';
+import { runBrokersCheck } from './brokers-check.ts';
+import { EXIT, runCertify, runReplay } from './certify.ts';
 import { runDemo } from './demo.ts';
+import { type CertifyFlags, newestBrokers, parseDuration, parseSeed } from './options.ts';
 import { printBrokers, printJson } from './output.ts';
 
-export const EXIT = { pass: 0, violated: 1, error: 2 } as const;
+export { EXIT };
 
 function brokerSelection(value: string): BrokerId[] {
   try {
@@ -86,19 +89,129 @@ export function buildProgram(): Command {
       console.log(removed.length ? `removed ${removed.join(', ')}` : 'nothing to remove');
     });
 
-  program
-    .command('demo')
-    .description('start the brokers, round-trip messages through each, and print addresses and timings')
+  brokers
+    .command('check')
+    .description(
+      'start (or reuse) the brokers, round-trip messages through each, print addresses and timings',
+    )
     .option('-b, --broker <selection>', 'kafka, rabbitmq, all, or ids', brokerSelection, [...BROKER_IDS])
     .option('-n, --messages <n>', 'messages per broker', positiveInt, 1_000)
     .option('--json', 'print one JSON object')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ ackcheck demo\n  $ ackcheck demo --broker rabbitmq --messages 5000',
+      '\nExamples:\n  $ ackcheck brokers check\n  $ ackcheck brokers check --broker rabbitmq --messages 5000',
     )
     .action(async (opts: { broker: BrokerId[]; messages: number; json?: boolean }) => {
-      process.exitCode = await runDemo(opts);
+      process.exitCode = await runBrokersCheck(opts);
     });
+
+  program
+    .command('certify')
+    .description(
+      'certify a processor: random messages and faults on real brokers; checks no loss, no duplicates, idempotent state',
+    )
+    .argument(
+      '[processor-module]',
+      'path of the processor module (.ts or .js); default: processors in ackcheck.config.*',
+    )
+    .option(
+      '-b, --broker <selection>',
+      `kafka, rabbitmq, all, or ids (${BROKER_IDS.join(', ')}) [default: ${newestBrokers().join(',')}]`,
+    )
+    .addOption(
+      new Option(
+        '-s, --semantics <semantics>',
+        'promised delivery semantics [default: at-least-once]',
+      ).choices(['at-least-once', 'at-most-once', 'both']),
+    )
+    .option('-r, --runs <n>', 'property runs per processor × broker × semantics [default: 20]')
+    .option('-t, --time-limit <duration>', 'time budget per cell, e.g. 90s, 10m [default: 10m]')
+    .option('--shrink-time-limit <duration>', 'time budget for shrinking a failure [default: 2m]')
+    .option('--seed <n>', 'fast-check seed (printed with every failure)')
+    .option(
+      '-f, --faults <kinds>',
+      'comma list of fault kinds to draw from [default: all the broker supports]',
+    )
+    .option('-m, --max-messages <n>', 'messages per scenario, at most [default: 20]')
+    .option('--runtime <module>', "module exporting createRuntime({ broker }) (default: ackcheck's runtime)")
+    .option('--report-dir <dir>', 'where reports and counterexamples go [default: .ackcheck/report]')
+    .option('--format <formats>', 'comma list of report formats: json, junit, html [default: all]')
+    .option(
+      '-c, --config <file>',
+      'configuration file [default: ackcheck.config.{ts,js,json} in the working directory]',
+    )
+    .option('--json', 'print one JSON object on stdout, no progress')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes: 0 all certified, 1 an invariant was violated, 2 usage or infrastructure error.',
+        'External brokers: ACKCHECK_KAFKA_BOOTSTRAP=host:port, ACKCHECK_AMQP_URL=amqp://... (no container is started).',
+        '',
+        'Examples:',
+        '  $ ackcheck certify ./src/orders-processor.ts',
+        '  $ ackcheck certify ./src/orders-processor.ts --broker kafka --semantics both --runs 50 --time-limit 15m',
+        '  $ ackcheck certify ./dist/processor.js --broker rabbitmq-4.0 --faults consumer-kill,broker-restart --seed 42',
+        '  $ ackcheck certify --config ci/ackcheck.config.ts --json > result.json',
+      ].join('\n'),
+    )
+    .action(async (processor: string | undefined, opts: CertifyFlags) => {
+      process.exitCode = await runCertify(processor, opts);
+    });
+
+  program
+    .command('replay')
+    .description('rerun a counterexample saved by certify and print its verdict')
+    .argument('<scenario.json>', 'the counterexample file (printed by certify)')
+    .option('--report-dir <dir>', 'where run histories go [default: .ackcheck]')
+    .option('--json', 'print one JSON object')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes: 0 the scenario now passes, 1 it still violates an invariant, 2 usage or infrastructure error.',
+        '',
+        'Examples:',
+        '  $ ackcheck replay .ackcheck/report/counterexample-kafka-1763855000000.json',
+        '  $ ackcheck replay counterexample.json --json',
+      ].join('\n'),
+    )
+    .action(async (file: string, opts: { json?: boolean; reportDir?: string }) => {
+      process.exitCode = await runReplay(file, opts);
+    });
+
+  program
+    .command('demo')
+    .description(
+      'certify the bundled examples on Kafka and RabbitMQ: a correct processor passes, a broken one is caught',
+    )
+    .option('-b, --broker <selection>', 'kafka, rabbitmq, all, or ids', brokerSelection)
+    .option('-r, --runs <n>', 'property runs per cell', positiveInt, 5)
+    .option(
+      '-t, --time-limit <duration>',
+      'time budget per cell',
+      (v) => parseDuration(v, '--time-limit'),
+      30_000,
+    )
+    .option('--seed <n>', 'fast-check seed', (v) => parseSeed(v), 7)
+    .option('--report-dir <dir>', 'where reports and counterexamples go', '.ackcheck/demo')
+    .option('--json', 'print one JSON object')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 verdicts as expected (upsert passes, increment caught), 1 otherwise, 2 infrastructure error.\n\nExamples:\n  $ ackcheck demo\n  $ ackcheck demo --broker kafka-3.9,rabbitmq-3.10 --runs 10',
+    )
+    .action(
+      async (opts: {
+        broker?: BrokerId[];
+        runs: number;
+        timeLimit: number;
+        seed: number;
+        reportDir: string;
+        json?: boolean;
+      }) => {
+        process.exitCode = await runDemo(opts);
+      },
+    );
   return program;
 }
 
@@ -114,6 +227,15 @@ export async function main(argv: string[]): Promise<number> {
         ? EXIT.pass
         : EXIT.error;
     }
+    // With --json, a program reading stdout gets the error too (the person reads stderr).
+    if (argv.includes('--json'))
+      printJson({
+        ok: false,
+        error: {
+          code: isAckcheckError(error) ? error.code : 'UNEXPECTED',
+          message: error instanceof Error ? error.message : String(error),
+        },
+      });
     if (isAckcheckError(error)) console.error(`ackcheck: ${error.message} [${error.code}]`);
     else
       console.error(

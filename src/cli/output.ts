@@ -1,4 +1,5 @@
 /** Plain-text and JSON output of the CLI. Colour only on a terminal, never in CI logs. */
+import { stripVTControlCharacters } from 'node:util';
 import type { BrokerInfo } from '../brokers/broker.ts';
 
 export const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.CI !== 'true';
@@ -27,12 +28,13 @@ export function printBrokers(infos: readonly BrokerInfo[]): void {
   }
 }
 
-/** Renders rows as an aligned text table. */
+/** Renders rows as an aligned text table (cells may be coloured: widths count visible characters). */
 export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const width = (text: string) => stripVTControlCharacters(text).length;
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => width(r[i] ?? ''))));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c))))
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

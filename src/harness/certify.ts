@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { type BrokerInfo, StartedBroker } from '../brokers/broker.ts';
 import type { BrokerId } from '../brokers/catalog.ts';
+import { needsContainer } from '../brokers/external.ts';
 import { acquireBrokers } from '../brokers/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import { scenarioArbitrary } from '../generate/index.ts';
@@ -68,11 +69,16 @@ export type CertifyProgress =
       run: number;
       valid: boolean | 'unknown';
       messages: number;
+      /** Faults in the scenario. */
       faults: number;
+      /** Of those, faults whose trigger was reached and that were injected. */
+      faultsInjected: number;
       durationMs: number;
     }
   | { type: 'shrink'; step: number; messages: number; faults: number; valid: boolean | 'unknown' }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** Something the user should know, e.g. fault kinds skipped on an external broker. */
+  | { type: 'notice'; message: string };
 
 /** Runs that fail for infrastructure reasons before certify() gives up. */
 const MAX_RUN_ERRORS = 3;
@@ -164,11 +170,19 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   mkdirSync(workDir, { recursive: true });
   const processor = await harnessProcessor(processorPath);
   const seed = options.seed ?? Date.now() ^ (Math.random() * 0x100000000);
+  const requestedFaults = options.faults ?? DEFAULT_FAULT_KINDS[broker.info.kind];
+  // An external broker has no container: broker and network faults cannot be injected there.
+  const skipped = broker.info.external ? requestedFaults.filter(needsContainer) : [];
+  if (skipped.length > 0)
+    options.onProgress?.({
+      type: 'notice',
+      message: `${broker.id} is external (${broker.info.containerName}): skipping fault kinds that need its container: ${skipped.join(', ')}`,
+    });
   const arbitrary = scenarioArbitrary({
     broker: broker.info.kind,
     semantics: options.semantics,
     maxMessages: options.maxMessages ?? 20,
-    faultKinds: options.faults ?? DEFAULT_FAULT_KINDS[broker.info.kind],
+    faultKinds: requestedFaults.filter((k) => !skipped.includes(k)),
     maxFaults: options.maxFaults ?? 2,
     maxConsumers: options.maxConsumers ?? 3,
     ...(processor.payload ? { payload: processor.payload } : {}),
@@ -180,18 +194,27 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   let firstFailureAt: number | undefined;
   let best: RunOutcome | undefined;
   const shrinkBudget = options.shrinkTimeLimit ?? 120_000;
+  // fast-check's time limit races the run in progress and returns without it; certify() waits
+  // for that run (it has its own deadlines) so no workers or topics outlive the call, and
+  // ignores its outcome.
+  let inFlight: Promise<unknown> | undefined;
+  let closed = false;
   const property = fc.asyncProperty(arbitrary, async (scenario) => {
     if (firstFailureAt !== undefined && Date.now() - firstFailureAt > shrinkBudget) return true; // budget spent: stop shrinking
     let outcome: RunOutcome;
     try {
-      outcome = await runScenario(scenario, {
+      const running = runScenario(scenario, {
         broker,
         processorModule: processorPath,
         runtime,
         workDir,
         drainTimeoutMs: options.drainTimeoutMs,
       });
+      inFlight = running.catch(() => undefined);
+      outcome = await running;
+      if (closed) return true;
     } catch (error) {
+      if (closed) return true;
       // An infrastructure error is not a counterexample: do not let fast-check shrink on it.
       errors.push(describeError(error));
       options.onProgress?.({ type: 'error', message: describeError(error) });
@@ -211,6 +234,9 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
         valid,
         messages: scenario.messages.length,
         faults: scenario.faults.length,
+        faultsInjected: new Set(
+          outcome.history.flatMap((e) => (e.type === 'fault-start' && e.fault >= 0 ? [e.fault] : [])),
+        ).size,
         durationMs: outcome.durationMs,
       });
     } else {
@@ -239,6 +265,8 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
       markInterruptAsFailure: false,
       endOnFailure: false,
     });
+    closed = true;
+    await inFlight;
     let counterexample: Counterexample | undefined;
     if (best) {
       const file = join(reportDir, `counterexample-${best.scenario.broker}-${Date.now()}.json`);

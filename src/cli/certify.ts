@@ -1,0 +1,221 @@
+/**
+ * `ackcheck certify` and `ackcheck replay`: the CLI around certify() and replay(). Brokers
+ * are started once and reused by every processor × broker × semantics cell.
+ */
+import { acquireBrokers, type BrokerFleet } from '../brokers/fleet.ts';
+import { loadConfig } from '../config/index.ts';
+import { type CertifyResult, certify } from '../harness/certify.ts';
+import { replay } from '../harness/replay.ts';
+import { harnessProcessor } from '../harness/run-scenario.ts';
+import { formatResult, type ReportPaths, writeReports } from '../report/index.ts';
+import { onInterrupt } from './interrupt.ts';
+import { applyImages, type CertifyFlags, type CertifyPlan, resolvePlan } from './options.ts';
+import { green, printJson, red, table, useColor } from './output.ts';
+import {
+  barReporter,
+  barWanted,
+  cellLabel,
+  lineReporter,
+  type ProgressReporter,
+  silentReporter,
+} from './progress.ts';
+
+export const EXIT = { pass: 0, violated: 1, error: 2 } as const;
+
+/** A compact, stable JSON account of one result (the full one is in the JSON report). */
+export function resultSummary(r: CertifyResult) {
+  const ce = r.counterexample;
+  return {
+    ok: r.ok,
+    processor: r.processor,
+    broker: r.broker,
+    semantics: r.semantics,
+    runtime: r.runtime,
+    runs: r.runs,
+    seed: r.seed,
+    ...(r.path ? { path: r.path } : {}),
+    durationMs: r.durationMs,
+    interrupted: r.interrupted,
+    shrinkSteps: r.shrinkSteps,
+    errors: r.errors,
+    ...(ce
+      ? {
+          counterexample: {
+            file: ce.file,
+            replay: `ackcheck replay ${ce.file}`,
+            messages: ce.scenario.messages.length,
+            faults: ce.scenario.faults.map((f) => f.kind),
+            findings: ce.verdict.findings.map((f) => ({
+              code: f.code,
+              invariant: f.invariant,
+              violation: f.violation,
+              messageIds: f.messageIds,
+              detail: f.detail,
+            })),
+          },
+        }
+      : {}),
+  };
+}
+
+function summaryTable(results: readonly CertifyResult[]): string {
+  return table(
+    ['processor', 'broker', 'semantics', 'verdict', 'runs', 'shrink steps', 'time'],
+    results.map((r) => [
+      r.processor.split(/[\\/]/).at(-1) ?? r.processor,
+      r.broker,
+      r.semantics,
+      r.ok ? green('pass') : red('FAIL'),
+      String(r.runs) + (r.interrupted ? ' (time limit)' : ''),
+      String(r.shrinkSteps),
+      `${(r.durationMs / 1000).toFixed(1)} s`,
+    ]),
+  );
+}
+
+function printPaths(paths: ReportPaths): void {
+  for (const [format, path] of Object.entries(paths))
+    if (path) console.log(`${format.padEnd(5)} report: ${path}`);
+}
+
+function reporterFor(json: boolean | undefined): ProgressReporter {
+  if (json) return silentReporter();
+  return barWanted() ? barReporter() : lineReporter();
+}
+
+export interface PlanOutcome {
+  /** In plan order. */
+  readonly results: CertifyResult[];
+  /** Notices shown during the runs (e.g. faults skipped on an external broker). */
+  readonly notices: string[];
+}
+
+/** Runs every cell of a plan on one fleet of brokers. */
+export async function runPlan(plan: CertifyPlan, reporter: ProgressReporter): Promise<PlanOutcome> {
+  // A missing or broken processor module fails here, before any broker starts.
+  for (const processor of new Set(plan.cells.map((c) => c.processor))) await harnessProcessor(processor);
+  const notices = [...plan.notices];
+  for (const notice of plan.notices) reporter.notice(notice);
+  let fleet: BrokerFleet | undefined;
+  const release = onInterrupt(async () => {
+    reporter.close();
+    await fleet?.stop();
+  });
+  try {
+    fleet = await acquireBrokers(plan.brokers);
+    const results: CertifyResult[] = [];
+    for (const [i, cell] of plan.cells.entries()) {
+      reporter.start(cell, i + 1, plan.cells.length, plan.runs);
+      // certify() can resolve at its time limit while a run is still winding down; that run's
+      // late events must not land on the next cell's progress.
+      let current = true;
+      const result = await certify({
+        processor: cell.processor,
+        ...(cell.runtime ? { runtime: cell.runtime } : {}),
+        broker: fleet.get(cell.broker).info,
+        semantics: cell.semantics,
+        runs: plan.runs,
+        timeLimit: plan.timeLimit,
+        shrinkTimeLimit: plan.shrinkTimeLimit,
+        ...(plan.seed !== undefined ? { seed: plan.seed } : {}),
+        ...(plan.faults ? { faults: plan.faults } : {}),
+        maxMessages: plan.maxMessages,
+        reportDir: plan.reportDir,
+        onProgress: (e) => {
+          if (!current) return;
+          if (e.type === 'notice') notices.push(e.message);
+          reporter.event(e);
+        },
+      });
+      current = false;
+      reporter.end(result);
+      results.push(result);
+    }
+    return { results, notices };
+  } finally {
+    reporter.close();
+    release();
+    await fleet?.stop();
+  }
+}
+
+/** Prints the outcome of a plan (summary, failures, report paths) and returns the exit code. */
+export function printOutcome(
+  { results, notices }: PlanOutcome,
+  paths: ReportPaths,
+  json: boolean | undefined,
+): number {
+  const ok = results.every((r) => r.ok);
+  if (json) {
+    printJson({ ok, results: results.map(resultSummary), notices, reports: paths });
+  } else {
+    console.log(`\n${summaryTable(results)}\n`);
+    for (const r of results.filter((x) => !x.ok)) console.log(`${formatResult(r, { color: useColor })}\n`);
+    printPaths(paths);
+    console.log(
+      ok
+        ? green(`\nall ${results.length} certified`)
+        : red(`\n${results.filter((r) => !r.ok).length} of ${results.length} violated an invariant`),
+    );
+  }
+  return ok ? EXIT.pass : EXIT.violated;
+}
+
+export async function runCertify(processorArg: string | undefined, flags: CertifyFlags): Promise<number> {
+  const cwd = process.cwd();
+  const { config } = await loadConfig(cwd, flags.config);
+  applyImages(config.images);
+  const plan = resolvePlan(processorArg, flags, config, cwd);
+  const outcome = await runPlan(plan, reporterFor(flags.json));
+  const paths = writeReports(outcome.results, plan.reportDir, plan.formats);
+  return printOutcome(outcome, paths, flags.json);
+}
+
+export async function runReplay(
+  file: string,
+  flags: { json?: boolean; reportDir?: string },
+): Promise<number> {
+  {
+    const outcome = await replay(file, flags.reportDir ? { reportDir: flags.reportDir } : {});
+    const { verdict } = outcome;
+    const code = verdict.valid === true ? EXIT.pass : verdict.valid === false ? EXIT.violated : EXIT.error;
+    if (flags.json) {
+      printJson({
+        ok: verdict.valid === true,
+        valid: verdict.valid,
+        file,
+        drained: outcome.drained,
+        durationMs: outcome.durationMs,
+        findings: verdict.findings.map((f) => ({
+          code: f.code,
+          invariant: f.invariant,
+          violation: f.violation,
+          messageIds: f.messageIds,
+          detail: f.detail,
+        })),
+        stats: verdict.stats,
+        errors: verdict.errors,
+      });
+    } else {
+      const s = outcome.scenario;
+      console.log(
+        `replayed ${file}: ${s.messages.length} messages, ${s.faults.length} faults (${s.faults.map((f) => f.kind).join(', ') || 'none'}) on ${s.broker}, ${(outcome.durationMs / 1000).toFixed(1)} s`,
+      );
+      for (const f of verdict.findings)
+        console.log(
+          `  ${f.violation ? red(f.code) : f.code} (${f.invariant}): ${f.detail.replaceAll('\n', '\n    ')} [${f.messageIds.join(', ')}]`,
+        );
+      for (const e of verdict.errors) console.log(`  checker error: ${e}`);
+      console.log(
+        verdict.valid === true
+          ? green('verdict: pass')
+          : verdict.valid === false
+            ? red('verdict: FAIL (invariant violated)')
+            : red('verdict: unknown (a checker failed)'),
+      );
+    }
+    return code;
+  }
+}
+
+export { cellLabel };

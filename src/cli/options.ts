@@ -1,0 +1,248 @@
+/**
+ * Option parsing for `ackcheck certify`: flag values, the configuration file and the
+ * environment merge into one plan (flags override the config). Pure: no Docker, no I/O
+ * beyond what the caller passes in, so every rule is unit-tested.
+ */
+import { resolve } from 'node:path';
+import {
+  BROKER_IDS,
+  BROKER_VERSIONS,
+  type BrokerId,
+  brokerVersion,
+  parseBrokerSelection,
+} from '../brokers/catalog.ts';
+
+export { collapseExternal };
+import { collapseExternal } from '../brokers/external.ts';
+import type { AckcheckConfig } from '../config/index.ts';
+import { AckcheckError, describeError } from '../errors.ts';
+import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';
+import type { Semantics } from '../model/scenario.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../report/index.ts';
+
+/** Raw `ackcheck certify` flags as commander hands them over (strings unless parsed). */
+export interface CertifyFlags {
+  broker?: string;
+  semantics?: string;
+  runs?: string;
+  timeLimit?: string;
+  shrinkTimeLimit?: string;
+  seed?: string;
+  faults?: string;
+  maxMessages?: string;
+  runtime?: string;
+  reportDir?: string;
+  format?: string;
+  config?: string;
+  json?: boolean;
+}
+
+/** One processor × broker × semantics to certify. */
+export interface CertifyCell {
+  readonly processor: string;
+  readonly runtime?: string;
+  readonly broker: BrokerId;
+  readonly semantics: Semantics;
+}
+
+export interface CertifyPlan {
+  readonly cells: readonly CertifyCell[];
+  readonly brokers: readonly BrokerId[];
+  readonly runs: number;
+  readonly timeLimit: number;
+  readonly shrinkTimeLimit: number;
+  readonly seed?: number;
+  /** Undefined: the per-broker default (DEFAULT_FAULT_KINDS). */
+  readonly faults?: readonly FaultKind[];
+  readonly maxMessages: number;
+  readonly reportDir: string;
+  readonly formats: readonly ReportFormat[];
+  /** Things to tell the user before the runs start (e.g. external brokers collapsed). */
+  readonly notices: readonly string[];
+}
+
+export const DEFAULTS = {
+  runs: 20,
+  timeLimit: 600_000,
+  shrinkTimeLimit: 120_000,
+  maxMessages: 20,
+  reportDir: '.ackcheck/report',
+  semantics: ['at-least-once'] as Semantics[],
+} as const;
+
+const SEMANTICS_CHOICES = ['at-least-once', 'at-most-once', 'both'] as const;
+
+function invalid(option: string, message: string): never {
+  throw new AckcheckError('INVALID_OPTION', `${option}: ${message}`);
+}
+
+/** The newest version of each broker kind: the default selection. */
+export function newestBrokers(): BrokerId[] {
+  const newest = new Map<string, BrokerId>();
+  for (const v of BROKER_VERSIONS) newest.set(v.kind, v.id);
+  return [...newest.values()];
+}
+
+export function parseBrokers(value: string, option = '--broker'): BrokerId[] {
+  try {
+    return parseBrokerSelection(value);
+  } catch (error) {
+    return invalid(
+      option,
+      `${describeError(error)}. Accepted: kafka, rabbitmq, all, or a comma list of ${BROKER_IDS.join(', ')}`,
+    );
+  }
+}
+
+export function parseSemantics(value: string, option = '--semantics'): Semantics[] {
+  const v = value.trim();
+  if (v === 'both') return ['at-least-once', 'at-most-once'];
+  if (v === 'at-least-once' || v === 'at-most-once') return [v];
+  return invalid(option, `expected one of ${SEMANTICS_CHOICES.join(', ')}, got "${value}"`);
+}
+
+export function parsePositiveInt(value: string, option: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n <= 0)
+    invalid(option, `expected a positive integer, got "${value}"`);
+  return n;
+}
+
+export function parseSeed(value: string, option = '--seed'): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n)) invalid(option, `expected an integer, got "${value}"`);
+  return n;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** "1500ms", "90s", "5m", "1h"; a bare number is seconds. Returns milliseconds. */
+export function parseDuration(value: string, option: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
+  const ms = match ? Math.round(Number(match[1]) * (UNITS[match[2] ?? 's'] ?? 1_000)) : NaN;
+  if (!match || !(ms > 0))
+    invalid(
+      option,
+      `expected a duration such as 90s, 5m or 1500ms (a bare number is seconds), got "${value}"`,
+    );
+  return ms;
+}
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function parseFaults(value: string, option = '--faults'): FaultKind[] {
+  const kinds = commaList(value);
+  const known: readonly string[] = FAULT_KINDS;
+  const unknown = kinds.filter((k) => !known.includes(k));
+  if (kinds.length === 0 || unknown.length > 0)
+    invalid(
+      option,
+      `${unknown.length ? `unknown fault kind(s) ${unknown.map((k) => `"${k}"`).join(', ')}` : 'empty list'}; ` +
+        `expected a comma list of: ${FAULT_KINDS.join(', ')}`,
+    );
+  return [...new Set(kinds)] as FaultKind[];
+}
+
+export function parseFormats(value: string, option = '--format'): ReportFormat[] {
+  const formats = commaList(value);
+  const known: readonly string[] = REPORT_FORMATS;
+  const unknown = formats.filter((f) => !known.includes(f));
+  if (formats.length === 0 || unknown.length > 0)
+    invalid(
+      option,
+      `${unknown.length ? `unknown format(s) ${unknown.map((f) => `"${f}"`).join(', ')}` : 'empty list'}; ` +
+        `expected a comma list of: ${REPORT_FORMATS.join(', ')}`,
+    );
+  return [...new Set(formats)] as ReportFormat[];
+}
+
+/** Merges flags over the config (paths in the config are already absolute) into a plan. */
+export function resolvePlan(
+  processorArg: string | undefined,
+  flags: CertifyFlags,
+  config: AckcheckConfig,
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): CertifyPlan {
+  const semanticsFlag = flags.semantics === undefined ? undefined : parseSemantics(flags.semantics);
+  const runtimeFlag = flags.runtime === undefined ? undefined : resolve(cwd, flags.runtime);
+  let processors: Array<{ path: string; semantics: readonly Semantics[]; runtime?: string }>;
+  if (processorArg !== undefined) {
+    processors = [
+      {
+        path: resolve(cwd, processorArg),
+        semantics: semanticsFlag ?? DEFAULTS.semantics,
+        ...(runtimeFlag ? { runtime: runtimeFlag } : {}),
+      },
+    ];
+  } else if (config.processors?.length) {
+    processors = config.processors.map((p) => {
+      const entry = typeof p === 'string' ? { path: p } : p;
+      const runtime = runtimeFlag ?? entry.runtime;
+      return {
+        path: resolve(cwd, entry.path),
+        semantics: semanticsFlag ?? entry.semantics ?? DEFAULTS.semantics,
+        ...(runtime ? { runtime } : {}),
+      };
+    });
+  } else {
+    throw new AckcheckError(
+      'INVALID_OPTION',
+      'no processor to certify: name a processor module (ackcheck certify ./my-processor.ts) or list ' +
+        'processors in ackcheck.config.ts (export default defineConfig({ processors: [...] })).',
+    );
+  }
+  const selected =
+    flags.broker !== undefined
+      ? parseBrokers(flags.broker)
+      : config.brokers !== undefined
+        ? parseBrokers(
+            Array.isArray(config.brokers) ? config.brokers.join(',') : config.brokers,
+            'config brokers',
+          )
+        : newestBrokers();
+  const { ids: brokers, notices } = collapseExternal(selected, env);
+  const cells: CertifyCell[] = [];
+  for (const p of processors)
+    for (const broker of brokers)
+      for (const semantics of p.semantics)
+        cells.push({ processor: p.path, broker, semantics, ...(p.runtime ? { runtime: p.runtime } : {}) });
+
+  const num = (flag: string | undefined, option: string, fromConfig: number | undefined, fallback: number) =>
+    flag !== undefined ? parsePositiveInt(flag, option) : (fromConfig ?? fallback);
+  const dur = (flag: string | undefined, option: string, fromConfig: number | undefined, fallback: number) =>
+    flag !== undefined ? parseDuration(flag, option) : (fromConfig ?? fallback);
+  const seed = flags.seed !== undefined ? parseSeed(flags.seed) : config.seed;
+  const faults = flags.faults !== undefined ? parseFaults(flags.faults) : config.faults;
+  return {
+    cells,
+    brokers,
+    runs: num(flags.runs, '--runs', config.runs, DEFAULTS.runs),
+    timeLimit: dur(flags.timeLimit, '--time-limit', config.timeLimit, DEFAULTS.timeLimit),
+    shrinkTimeLimit: dur(
+      flags.shrinkTimeLimit,
+      '--shrink-time-limit',
+      config.shrinkTimeLimit,
+      DEFAULTS.shrinkTimeLimit,
+    ),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(faults !== undefined ? { faults } : {}),
+    maxMessages: num(flags.maxMessages, '--max-messages', config.maxMessages, DEFAULTS.maxMessages),
+    reportDir: resolve(cwd, flags.reportDir ?? config.reportDir ?? DEFAULTS.reportDir),
+    formats: flags.format !== undefined ? parseFormats(flags.format) : (config.formats ?? REPORT_FORMATS),
+    notices,
+  };
+}
+
+/** Sets ACKCHECK_IMAGE_* from the config's `images` where the environment does not already name one. */
+export function applyImages(images: AckcheckConfig['images'], env: NodeJS.ProcessEnv = process.env): void {
+  for (const [id, image] of Object.entries(images ?? {})) {
+    const variable = brokerVersion(id).imageEnv;
+    if (image && !env[variable]) env[variable] = image;
+  }
+}
