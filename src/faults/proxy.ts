@@ -20,20 +20,16 @@
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { AckcheckError } from '../errors.ts';
+import type { NetworkEffect } from '../model/history.ts';
 
 export type ProxyMode = 'pass' | 'cut' | 'blackhole' | 'latency';
 
-/** What the proxy did so far; a fault's effect is the difference across it. */
-export interface ProxyStats {
-  /** Connections accepted and forwarded. */
-  readonly connections: number;
-  /** Connections reset by a cut, live or new (refused). */
-  readonly reset: number;
-  /** Chunks held back by a blackhole. */
-  readonly held: number;
-  /** Chunks delayed by latency. */
-  readonly delayed: number;
-}
+/**
+ * What the proxy did so far (a fault's effect is the difference across it): connections
+ * accepted and forwarded, connections reset by a cut (live or refused), chunks held back by a
+ * blackhole, chunks delayed by latency.
+ */
+export type ProxyStats = NetworkEffect;
 
 export interface ProxyOptions {
   /** Where connections are forwarded to. */

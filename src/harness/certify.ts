@@ -12,6 +12,7 @@ import { type BrokerInfo, StartedBroker } from '../brokers/broker.ts';
 import type { BrokerId } from '../brokers/catalog.ts';
 import { acquireBrokers } from '../brokers/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
+import { assertNetworkFaultsSupported, isNetworkFault } from '../faults/network.ts';
 import { scenarioArbitrary } from '../generate/index.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';
 import type { Scenario, Semantics } from '../model/scenario.ts';
@@ -21,15 +22,13 @@ import type { RuntimeSpec } from '../workers/worker-config.ts';
 import { harnessProcessor, type RunOutcome, runScenario } from './run-scenario.ts';
 
 /**
- * Fault kinds certify() injects by default, per broker. Network faults are not implemented
- * yet. RabbitMQ leaves out consumer-stall (its consumer timeout is 30 minutes by default) and
- * broker-kill (a quorum queue declared moments before a SIGKILL does not come back: a broker
- * finding, not the processor's; see README "Limitations").
+ * Fault kinds certify() injects by default, per broker: every kind on Kafka. RabbitMQ leaves
+ * out broker-kill (a quorum queue declared moments before a SIGKILL does not come back: a
+ * broker finding, not the processor's; see README "Limitations").
  */
-const IMPLEMENTED = FAULT_KINDS.filter((k) => !k.startsWith('network-'));
 export const DEFAULT_FAULT_KINDS: Readonly<Record<'kafka' | 'rabbitmq', readonly FaultKind[]>> = {
-  kafka: IMPLEMENTED,
-  rabbitmq: IMPLEMENTED.filter((k) => k !== 'consumer-stall' && k !== 'broker-kill'),
+  kafka: FAULT_KINDS,
+  rabbitmq: FAULT_KINDS.filter((k) => k !== 'broker-kill'),
 };
 
 export interface CertifyOptions {
@@ -159,6 +158,15 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   const broker = fleet
     ? (fleet.brokers[0] as StartedBroker)
     : new StartedBroker(options.broker as BrokerInfo, false);
+  const faultKinds = options.faults ?? DEFAULT_FAULT_KINDS[broker.info.kind];
+  if (faultKinds.some(isNetworkFault)) {
+    try {
+      assertNetworkFaultsSupported(broker.info);
+    } catch (error) {
+      await fleet?.stop();
+      throw error;
+    }
+  }
   const reportDir = resolve(options.reportDir ?? '.ackcheck');
   const workDir = join(reportDir, 'runs');
   mkdirSync(workDir, { recursive: true });
@@ -168,7 +176,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
     broker: broker.info.kind,
     semantics: options.semantics,
     maxMessages: options.maxMessages ?? 20,
-    faultKinds: options.faults ?? DEFAULT_FAULT_KINDS[broker.info.kind],
+    faultKinds,
     maxFaults: options.maxFaults ?? 2,
     maxConsumers: options.maxConsumers ?? 3,
     ...(processor.payload ? { payload: processor.payload } : {}),

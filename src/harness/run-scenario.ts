@@ -14,6 +14,7 @@ import { provisionQueue } from '../brokers/rabbitmq/admin.ts';
 import type { RunTarget } from '../brokers/runtime.ts';
 import { check } from '../check/index.ts';
 import { sleep } from '../deadline.ts';
+import { isNetworkFault, openConsumerPath } from '../faults/network.ts';
 import type { Fault } from '../model/fault.ts';
 import type { HistoryEvent } from '../model/history.ts';
 import type { JsonValue } from '../model/message.ts';
@@ -84,6 +85,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     scenario.broker === 'kafka'
       ? await provisionTopic(info, { partitions: scenario.kafka?.partitions ?? 1 })
       : await provisionQueue(info, { type: scenario.rabbitmq?.queueType ?? 'classic' });
+  // Network faults act on the consumers' path only: their workers connect through a proxy.
+  await using consumerPath = scenario.faults.some((f) => isNetworkFault(f.kind))
+    ? await openConsumerPath(info)
+    : undefined;
   const target: RunTarget =
     scenario.broker === 'kafka'
       ? { kind: 'kafka', topic: resource.name, groupId: `${resource.name}-group` }
@@ -108,6 +113,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const applyHarnessFault = async (index: number, fault: Fault): Promise<void> => {
     harnessLog.record({ type: 'fault-start', fault: index, kind: fault.kind });
     const hold = fault.params.holdMs ?? 1_000;
+    if (isNetworkFault(fault.kind) && consumerPath) {
+      const network = await consumerPath.inject(fault.kind, fault.params);
+      harnessLog.record({ type: 'fault-heal', fault: index, kind: fault.kind, network });
+      return;
+    }
     switch (fault.kind) {
       case 'broker-restart':
         await options.broker.injectFault('restart');
@@ -138,7 +148,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         break;
       }
       default:
-        // Network faults are not implemented yet; the run records that the fault did nothing.
+        // consumer-kill / processor-throw / consumer-stall act inside the worker at their phase.
         break;
     }
     harnessLog.record({ type: 'fault-heal', fault: index, kind: fault.kind });
@@ -159,7 +169,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       dir,
       processorModule: options.processorModule,
       runtime: options.runtime,
-      broker: info,
+      broker: consumerPath?.workerInfo ?? info,
       target,
       namespace,
       runStart: began,

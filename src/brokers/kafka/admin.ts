@@ -1,6 +1,7 @@
 /** Kafka administration: readiness probe and per-run topics. */
 import { randomUUID } from 'node:crypto';
-import { withTimeout } from '../../deadline.ts';
+import type { Admin } from 'kafkajs';
+import { sleep, withTimeout } from '../../deadline.ts';
 import type { BrokerInfo } from '../broker.ts';
 import { kafkaClient } from './client.ts';
 
@@ -45,9 +46,10 @@ export async function provisionTopic(
   await admin.connect();
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
     });
+    await waitForLeaders(admin, name, partitions);
   } finally {
     await admin.disconnect();
   }
@@ -66,4 +68,33 @@ export async function provisionTopic(
       }
     },
   };
+}
+
+/**
+ * Waits until every partition of a new topic has a leader. Not kafkajs's `waitForLeaders`: it
+ * retries only LEADER_NOT_AVAILABLE, while a KRaft broker may first answer
+ * UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created.
+ */
+async function waitForLeaders(
+  admin: Admin,
+  topic: string,
+  partitions: number,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      const led = meta?.partitions.filter((p) => p.leader >= 0).length ?? 0;
+      if (led === partitions) return;
+      last = new Error(`${led} of ${partitions} partitions have a leader`);
+    } catch (error) {
+      last = error;
+    }
+    await sleep(100);
+  }
+  throw new Error(`topic ${topic} has no leader for every partition after ${timeoutMs} ms: ${String(last)}`, {
+    cause: last,
+  });
 }
