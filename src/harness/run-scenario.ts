@@ -16,7 +16,7 @@ import { check } from '../check/index.ts';
 import { sleep } from '../deadline.ts';
 import { isNetworkFault, openConsumerPath } from '../faults/network.ts';
 import type { Fault } from '../model/fault.ts';
-import type { HistoryEvent } from '../model/history.ts';
+import type { HistoryEvent, HistoryEventInput } from '../model/history.ts';
 import type { JsonValue } from '../model/message.ts';
 import type { Processor } from '../model/processor.ts';
 import type { Scenario } from '../model/scenario.ts';
@@ -84,7 +84,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   await using resource =
     scenario.broker === 'kafka'
       ? await provisionTopic(info, { partitions: scenario.kafka?.partitions ?? 1 })
-      : await provisionQueue(info, { type: scenario.rabbitmq?.queueType ?? 'classic' });
+      : await provisionQueue(info, {
+          type: scenario.rabbitmq?.queueType ?? 'classic',
+          // A quorum queue must be on disk before a broker-kill, or it does not come back.
+          killSafe: scenario.faults.some((f) => f.kind === 'broker-kill'),
+        });
   // Network faults act on the consumers' path only: their workers connect through a proxy.
   await using consumerPath = scenario.faults.some((f) => isNetworkFault(f.kind))
     ? await openConsumerPath(info)
@@ -205,7 +209,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         quietSince = Date.now();
       }
       const left = await remaining(info, target).catch(() => Number.NaN);
-      if (left === 0 && Date.now() - quietSince >= 750 && pool.size > 0) {
+      // RabbitMQ's queue count leaves out unacknowledged messages: a live worker inside a
+      // stall still holds its delivery, so the run is not drained.
+      const stalling = pool.liveHistoryFiles().some((f) => inStall(readHistoryFile(f)));
+      if (left === 0 && !stalling && Date.now() - quietSince >= 750 && pool.size > 0) {
         drained = true;
         break;
       }
@@ -258,6 +265,16 @@ async function reference(processor: Processor, scenario: Scenario, namespace: st
     });
   }
   return processor.snapshot(namespace);
+}
+
+/** A consumer-stall fault started in this worker's history and not healed yet. */
+function inStall(events: readonly HistoryEventInput[]): boolean {
+  const open = new Set<number>();
+  for (const e of events) {
+    if (e.type === 'fault-start' && e.kind === 'consumer-stall') open.add(e.fault);
+    if (e.type === 'fault-heal') open.delete(e.fault);
+  }
+  return open.size > 0;
 }
 
 function unprocessedIds(history: readonly HistoryEvent[]): string[] {
