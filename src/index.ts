@@ -29,6 +29,9 @@ export {
   type RoundTripResult,
 } from './brokers/roundtrip.ts';
 export { findSharedBroker, type StartBrokerOptions, startBroker } from './brokers/start-broker.ts';
+export type { ConsumerTimeout, ProxiedListener } from './brokers/recipe.ts';
+export { type ConsumerPath, openConsumerPath } from './faults/network.ts';
+export { type ProxyMode, type ProxyOptions, type ProxyStats, TcpProxy } from './faults/proxy.ts';
 export { AckcheckError, type AckcheckErrorCode, isAckcheckError } from './errors.ts';
 export {
   type Runtime,
