@@ -13,7 +13,8 @@ export type AckcheckErrorCode =
   | 'PROCESSOR_NOT_FOUND'
   | 'PROCESSOR_INVALID'
   | 'RUNTIME_INVALID'
-  | 'WORKER_FAILED';
+  | 'WORKER_FAILED'
+  | 'NETWORK_FAULTS_UNAVAILABLE';
 
 export class AckcheckError extends Error {
   readonly code: AckcheckErrorCode;

@@ -38,6 +38,9 @@ export {
   type ProcessorConfig,
 } from './config/index.ts';
 export { EXTERNAL_ENV, externalBroker, needsContainer } from './brokers/external.ts';
+export type { ConsumerTimeout, ProxiedListener } from './brokers/recipe.ts';
+export { type ConsumerPath, openConsumerPath } from './faults/network.ts';
+export { type ProxyMode, type ProxyOptions, type ProxyStats, TcpProxy } from './faults/proxy.ts';
 export { AckcheckError, type AckcheckErrorCode, isAckcheckError } from './errors.ts';
 export {
   type Runtime,

@@ -8,6 +8,7 @@ import type { BrokerId, BrokerKind } from './catalog.ts';
 import { type ContainerScope, docker, removeContainer } from './docker.ts';
 import { probeKafka } from './kafka/admin.ts';
 import { probeRabbitmq } from './rabbitmq/admin.ts';
+import type { ConsumerTimeout, ProxiedListener } from './recipe.ts';
 
 export interface BrokerInfo {
   readonly id: BrokerId;
@@ -24,6 +25,13 @@ export interface BrokerInfo {
   readonly bootstrapServers?: readonly string[];
   /** RabbitMQ: `amqp://guest:guest@127.0.0.1:PORT`. */
   readonly amqpUrl?: string;
+  /**
+   * Kafka: the second client listener that consumers reach through the network-fault proxy
+   * (absent on a broker started by an older ackcheck).
+   */
+  readonly proxied?: ProxiedListener;
+  /** RabbitMQ: the consumer timeout ackcheck configured for its test broker. */
+  readonly consumerTimeout?: ConsumerTimeout;
   /** Milliseconds from container create to the broker answering clients. */
   readonly readyInMs: number;
   /**

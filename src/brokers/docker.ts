@@ -23,6 +23,10 @@ export const LABELS = {
   owner: 'dev.ackcheck.owner',
   /** Published host port of the broker's client listener. */
   port: 'dev.ackcheck.port',
+  /** Kafka: published host port of the second listener, which consumers reach through the network-fault proxy. */
+  proxiedPort: 'dev.ackcheck.proxied-port',
+  /** Kafka: port the second listener advertises, where the harness's network-fault proxy listens. */
+  proxyPort: 'dev.ackcheck.proxy-port',
 } as const;
 
 export type ContainerScope = 'process' | 'shared';

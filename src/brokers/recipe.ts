@@ -4,8 +4,34 @@ export interface ContainerRecipe {
   containerPort(hostPort: number): number;
   entrypoint?: string[];
   command?: string[];
-  environment(hostPort: number): Record<string, string>;
+  environment(hostPort: number, proxied?: ProxiedListener): Record<string, string>;
+  /**
+   * The broker needs a second client listener for the consumers' network-fault proxy
+   * (src/faults/network.ts): Kafka clients reconnect to the *advertised* address, so the
+   * consumers' path through the proxy must be advertised by the broker itself.
+   */
+  readonly proxiedListener?: boolean;
+  /** Files copied into the container before it starts (broker configuration). */
+  readonly files?: ReadonlyArray<{ readonly target: string; readonly content: string }>;
   /** Log line that says the broker finished starting. */
-  readyLog: RegExp;
+  readonly readyLog: RegExp;
   addresses(host: string, port: number): { bootstrapServers?: string[]; amqpUrl?: string };
+  /** Fixed facts about the broker's configuration, copied into its BrokerInfo. */
+  readonly settings?: { readonly consumerTimeout?: ConsumerTimeout };
+}
+
+/**
+ * The second listener: inside the container it listens on `port` (published on the host at the
+ * same number); it advertises `127.0.0.1:advertisedPort`, where the harness's proxy listens and
+ * forwards to `port`.
+ */
+export interface ProxiedListener {
+  readonly port: number;
+  readonly advertisedPort: number;
+}
+
+/** A consumer timeout: an unacknowledged delivery older than `timeoutMs` is taken back, checked every `checkMs`. */
+export interface ConsumerTimeout {
+  readonly timeoutMs: number;
+  readonly checkMs: number;
 }

@@ -24,7 +24,7 @@ import {
 import { kafkaRecipe } from './kafka/recipe.ts';
 import { rabbitmqRecipe } from './rabbitmq/recipe.ts';
 import { ensureReaper } from './reaper.ts';
-import type { ContainerRecipe } from './recipe.ts';
+import type { ContainerRecipe, ProxiedListener } from './recipe.ts';
 
 export interface StartBrokerOptions {
   /** Which broker to start, e.g. `"kafka-3.9"`. */
@@ -128,7 +128,15 @@ async function resolveImage(engine: Dockerode, version: BrokerVersion, explicit?
   );
 }
 
-async function freePort(): Promise<number> {
+/** A free port on the host, other than `taken`. */
+async function freePort(taken: readonly number[] = []): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (!taken.includes(port)) return port;
+  }
+}
+
+async function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -184,16 +192,29 @@ async function launch(plan: LaunchPlan): Promise<StartedBroker> {
     [LABELS.port]: String(hostPort),
   };
   if (scope === 'process') labels[LABELS.owner] = ownerLabel();
+  // Both ports are fixed now, so that they survive restarts (like hostPort); the proxy binds
+  // advertisedPort only while a run injects network faults.
+  let proxied: ProxiedListener | undefined;
+  if (recipe.proxiedListener) {
+    const port = await freePort([hostPort]);
+    proxied = { port, advertisedPort: await freePort([hostPort, port]) };
+    labels[LABELS.proxiedPort] = String(proxied.port);
+    labels[LABELS.proxyPort] = String(proxied.advertisedPort);
+  }
 
   let container = new GenericContainer(image)
     .withName(name)
     .withLabels(labels)
-    .withEnvironment(recipe.environment(hostPort))
-    .withExposedPorts({ container: recipe.containerPort(hostPort), host: hostPort })
+    .withEnvironment(recipe.environment(hostPort, proxied))
+    .withExposedPorts(
+      { container: recipe.containerPort(hostPort), host: hostPort },
+      ...(proxied ? [{ container: proxied.port, host: proxied.port }] : []),
+    )
     .withWaitStrategy(Wait.forLogMessage(recipe.readyLog))
     .withStartupTimeout(readyTimeoutMs);
   if (recipe.entrypoint) container = container.withEntrypoint(recipe.entrypoint);
   if (recipe.command) container = container.withCommand(recipe.command);
+  if (recipe.files) container = container.withCopyContentToContainer([...recipe.files]);
 
   const logTail = new LogTail(20);
   container = container.withLogConsumer((stream) => logTail.follow(stream));
@@ -219,6 +240,8 @@ async function launch(plan: LaunchPlan): Promise<StartedBroker> {
     host: HOST,
     port: hostPort,
     ...recipe.addresses(HOST, hostPort),
+    ...(proxied ? { proxied } : {}),
+    ...recipe.settings,
     readyInMs: 0,
   };
   try {
@@ -297,6 +320,8 @@ export async function findSharedBroker(id: BrokerId): Promise<StartedBroker | un
   if (!c) return undefined;
   const version = brokerVersion(id);
   const port = Number(c.Labels[LABELS.port]);
+  const proxiedPort = Number(c.Labels[LABELS.proxiedPort]);
+  const advertisedPort = Number(c.Labels[LABELS.proxyPort]);
   const info: BrokerInfo = {
     id,
     kind: version.kind,
@@ -308,6 +333,9 @@ export async function findSharedBroker(id: BrokerId): Promise<StartedBroker | un
     host: HOST,
     port,
     ...RECIPES[version.kind].addresses(HOST, port),
+    // Absent on a container started by an older ackcheck: network faults then say so.
+    ...(proxiedPort && advertisedPort ? { proxied: { port: proxiedPort, advertisedPort } } : {}),
+    ...RECIPES[version.kind].settings,
     readyInMs: 0,
   };
   return new StartedBroker(info, false);

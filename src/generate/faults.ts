@@ -24,7 +24,7 @@ export interface FaultsOptions {
  * - Broker and network kinds get a `progress` trigger, `acks` in 0..messages.length.
  * - Params: `holdMs` in 500..3000 for consumer-stall, broker-pause and network-*;
  *   `latencyMs` in 50..500 for network-latency; none for the other kinds.
- * - consumer-stall is drawn rarely (it costs about a minute on RabbitMQ).
+ * - consumer-stall is drawn rarely (it costs about 7 s on RabbitMQ, 2 s on Kafka).
  *
  * With no messages only progress-triggered faults (at `acks` 0) are drawn. Shrinks toward fewer
  * faults, the first message, earlier phases, attempt 1, fewer acks and the smallest params.

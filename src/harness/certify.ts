@@ -13,6 +13,7 @@ import type { BrokerId } from '../brokers/catalog.ts';
 import { needsContainer } from '../brokers/external.ts';
 import { acquireBrokers } from '../brokers/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
+import { assertNetworkFaultsSupported, isNetworkFault } from '../faults/network.ts';
 import { scenarioArbitrary } from '../generate/index.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';
 import type { Scenario, Semantics } from '../model/scenario.ts';
@@ -22,15 +23,13 @@ import type { RuntimeSpec } from '../workers/worker-config.ts';
 import { harnessProcessor, type RunOutcome, runScenario } from './run-scenario.ts';
 
 /**
- * Fault kinds certify() injects by default, per broker. Network faults are not implemented
- * yet. RabbitMQ leaves out consumer-stall (its consumer timeout is 30 minutes by default) and
- * broker-kill (a quorum queue declared moments before a SIGKILL does not come back: a broker
- * finding, not the processor's; see README "Limitations").
+ * Fault kinds certify() injects by default, per broker: every kind on both. (On RabbitMQ a
+ * scenario with a broker-kill waits for its quorum queue to be on disk first, see
+ * QUORUM_KILL_SAFE_MS; its consumer-stall outlasts the kit broker's 5 s consumer timeout.)
  */
-const IMPLEMENTED = FAULT_KINDS.filter((k) => !k.startsWith('network-'));
 export const DEFAULT_FAULT_KINDS: Readonly<Record<'kafka' | 'rabbitmq', readonly FaultKind[]>> = {
-  kafka: IMPLEMENTED,
-  rabbitmq: IMPLEMENTED.filter((k) => k !== 'consumer-stall' && k !== 'broker-kill'),
+  kafka: FAULT_KINDS,
+  rabbitmq: FAULT_KINDS,
 };
 
 export interface CertifyOptions {
@@ -165,14 +164,23 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   const broker = fleet
     ? (fleet.brokers[0] as StartedBroker)
     : new StartedBroker(options.broker as BrokerInfo, false);
+  const requestedFaults = options.faults ?? DEFAULT_FAULT_KINDS[broker.info.kind];
+  // An external broker has no container: broker and network faults cannot be injected there.
+  const skipped = broker.info.external ? requestedFaults.filter(needsContainer) : [];
+  const faultKinds = requestedFaults.filter((k) => !skipped.includes(k));
+  if (faultKinds.some(isNetworkFault)) {
+    try {
+      assertNetworkFaultsSupported(broker.info);
+    } catch (error) {
+      await fleet?.stop();
+      throw error;
+    }
+  }
   const reportDir = resolve(options.reportDir ?? '.ackcheck');
   const workDir = join(reportDir, 'runs');
   mkdirSync(workDir, { recursive: true });
   const processor = await harnessProcessor(processorPath);
   const seed = options.seed ?? Date.now() ^ (Math.random() * 0x100000000);
-  const requestedFaults = options.faults ?? DEFAULT_FAULT_KINDS[broker.info.kind];
-  // An external broker has no container: broker and network faults cannot be injected there.
-  const skipped = broker.info.external ? requestedFaults.filter(needsContainer) : [];
   if (skipped.length > 0)
     options.onProgress?.({
       type: 'notice',
@@ -182,7 +190,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
     broker: broker.info.kind,
     semantics: options.semantics,
     maxMessages: options.maxMessages ?? 20,
-    faultKinds: requestedFaults.filter((k) => !skipped.includes(k)),
+    faultKinds,
     maxFaults: options.maxFaults ?? 2,
     maxConsumers: options.maxConsumers ?? 3,
     ...(processor.payload ? { payload: processor.payload } : {}),

@@ -14,8 +14,9 @@ import { provisionQueue } from '../brokers/rabbitmq/admin.ts';
 import type { RunTarget } from '../brokers/runtime.ts';
 import { check } from '../check/index.ts';
 import { sleep } from '../deadline.ts';
+import { isNetworkFault, openConsumerPath } from '../faults/network.ts';
 import type { Fault } from '../model/fault.ts';
-import type { HistoryEvent } from '../model/history.ts';
+import type { HistoryEvent, HistoryEventInput } from '../model/history.ts';
 import type { JsonValue } from '../model/message.ts';
 import type { Processor } from '../model/processor.ts';
 import type { Scenario } from '../model/scenario.ts';
@@ -83,7 +84,15 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   await using resource =
     scenario.broker === 'kafka'
       ? await provisionTopic(info, { partitions: scenario.kafka?.partitions ?? 1 })
-      : await provisionQueue(info, { type: scenario.rabbitmq?.queueType ?? 'classic' });
+      : await provisionQueue(info, {
+          type: scenario.rabbitmq?.queueType ?? 'classic',
+          // A quorum queue must be on disk before a broker-kill, or it does not come back.
+          killSafe: scenario.faults.some((f) => f.kind === 'broker-kill'),
+        });
+  // Network faults act on the consumers' path only: their workers connect through a proxy.
+  await using consumerPath = scenario.faults.some((f) => isNetworkFault(f.kind))
+    ? await openConsumerPath(info)
+    : undefined;
   const target: RunTarget =
     scenario.broker === 'kafka'
       ? { kind: 'kafka', topic: resource.name, groupId: `${resource.name}-group` }
@@ -108,6 +117,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const applyHarnessFault = async (index: number, fault: Fault): Promise<void> => {
     harnessLog.record({ type: 'fault-start', fault: index, kind: fault.kind });
     const hold = fault.params.holdMs ?? 1_000;
+    if (isNetworkFault(fault.kind) && consumerPath) {
+      const network = await consumerPath.inject(fault.kind, fault.params);
+      harnessLog.record({ type: 'fault-heal', fault: index, kind: fault.kind, network });
+      return;
+    }
     switch (fault.kind) {
       case 'broker-restart':
         await options.broker.injectFault('restart');
@@ -138,7 +152,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         break;
       }
       default:
-        // Network faults are not implemented yet; the run records that the fault did nothing.
+        // consumer-kill / processor-throw / consumer-stall act inside the worker at their phase.
         break;
     }
     harnessLog.record({ type: 'fault-heal', fault: index, kind: fault.kind });
@@ -159,7 +173,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       dir,
       processorModule: options.processorModule,
       runtime: options.runtime,
-      broker: info,
+      broker: consumerPath?.workerInfo ?? info,
       target,
       namespace,
       runStart: began,
@@ -195,7 +209,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         quietSince = Date.now();
       }
       const left = await remaining(info, target).catch(() => Number.NaN);
-      if (left === 0 && Date.now() - quietSince >= 750 && pool.size > 0) {
+      // RabbitMQ's queue count leaves out unacknowledged messages: a live worker inside a
+      // stall still holds its delivery, so the run is not drained.
+      const stalling = pool.liveHistoryFiles().some((f) => inStall(readHistoryFile(f)));
+      if (left === 0 && !stalling && Date.now() - quietSince >= 750 && pool.size > 0) {
         drained = true;
         break;
       }
@@ -248,6 +265,16 @@ async function reference(processor: Processor, scenario: Scenario, namespace: st
     });
   }
   return processor.snapshot(namespace);
+}
+
+/** A consumer-stall fault started in this worker's history and not healed yet. */
+function inStall(events: readonly HistoryEventInput[]): boolean {
+  const open = new Set<number>();
+  for (const e of events) {
+    if (e.type === 'fault-start' && e.kind === 'consumer-stall') open.add(e.fault);
+    if (e.type === 'fault-heal') open.delete(e.fault);
+  }
+  return open.size > 0;
 }
 
 function unprocessedIds(history: readonly HistoryEvent[]): string[] {

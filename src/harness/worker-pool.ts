@@ -51,6 +51,11 @@ export class WorkerPool {
     return this.#historyFiles;
   }
 
+  /** History files of the workers alive now. */
+  liveHistoryFiles(): string[] {
+    return [...this.#live.values()].map((l) => l.historyFile);
+  }
+
   get size(): number {
     return this.#live.size;
   }

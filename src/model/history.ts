@@ -55,7 +55,18 @@ export type HistoryEvent =
       readonly fault: number;
       readonly kind: FaultKind;
       readonly phase?: Phase;
+      /** Network faults (on fault-heal): what the proxy did to the consumers' traffic while the fault held. */
+      readonly network?: NetworkEffect;
     });
+
+/** What a network fault did: connections reset (cut), chunks held back (blackhole) or delayed (latency). */
+export interface NetworkEffect {
+  /** Connections the proxy forwarded while the fault held. */
+  readonly connections: number;
+  readonly reset: number;
+  readonly held: number;
+  readonly delayed: number;
+}
 
 export type HistoryEventType = HistoryEvent['type'];
 

@@ -44,13 +44,23 @@ async function apply(index: number, fault: Fault, phase: Phase): Promise<void> {
       history.record({ type: 'fault-heal', fault: index, kind: fault.kind });
       throw new InjectedFault(`ackcheck: injected processor failure (fault ${index})`);
     case 'consumer-stall':
-      await sleep(fault.params.holdMs ?? 3_000);
+      await sleep(stallMs(fault));
       history.record({ type: 'fault-heal', fault: index, kind: fault.kind });
       return;
     default:
       // join / leave / restart / broker / network faults at a phase: the harness acts on them.
       send({ type: 'trigger', index });
   }
+}
+
+/**
+ * How long a stall lasts: `holdMs`, and on a broker with a known consumer timeout (ackcheck's
+ * RabbitMQ) long enough past it that the broker takes the deliveries back, as the fault means.
+ */
+function stallMs(fault: Fault): number {
+  const hold = fault.params.holdMs ?? 3_000;
+  const timeout = config?.broker.consumerTimeout;
+  return timeout ? Math.max(hold, timeout.timeoutMs + timeout.checkMs + hold / 2) : hold;
 }
 
 async function main(c: WorkerConfig): Promise<void> {

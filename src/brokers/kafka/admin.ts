@@ -1,5 +1,6 @@
 /** Kafka administration: readiness probe and per-run topics. */
 import { randomUUID } from 'node:crypto';
+import type { Admin } from 'kafkajs';
 import { sleep, withTimeout } from '../../deadline.ts';
 import type { BrokerInfo } from '../broker.ts';
 import { kafkaClient } from './client.ts';
@@ -26,9 +27,6 @@ export async function probeKafka(info: BrokerInfo, timeoutMs: number): Promise<v
   }
 }
 
-/** How long a fresh topic may take to get a leader for every partition. */
-const LEADER_TIMEOUT_MS = 30_000;
-
 export interface KafkaTopic extends AsyncDisposable {
   readonly name: string;
   readonly partitions: number;
@@ -51,25 +49,7 @@ export async function provisionTopic(
       waitForLeaders: false,
       topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
     });
-    // kafkajs's own waitForLeaders gives up on the first UNKNOWN_TOPIC_OR_PARTITION, which a
-    // loaded or just-restarted broker answers for a while: poll the metadata ourselves.
-    const deadline = Date.now() + LEADER_TIMEOUT_MS;
-    for (;;) {
-      let failure: string | undefined;
-      const meta = await admin.fetchTopicMetadata({ topics: [name] }).catch((error: unknown) => {
-        failure = error instanceof Error ? error.message : String(error);
-        return undefined;
-      });
-      const found = meta?.topics[0]?.partitions;
-      const ready = found?.length === partitions && found.every((p) => p.leader >= 0);
-      if (ready) break;
-      if (Date.now() > deadline)
-        throw new Error(
-          `provisionTopic: topic ${name} has no leader for every partition after ${LEADER_TIMEOUT_MS / 1000} s` +
-            (failure ? ` (${failure})` : ''),
-        );
-      await sleep(200);
-    }
+    await waitForLeaders(admin, name, partitions);
   } finally {
     await admin.disconnect();
   }
@@ -88,4 +68,33 @@ export async function provisionTopic(
       }
     },
   };
+}
+
+/**
+ * Waits until every partition of a new topic has a leader. Not kafkajs's `waitForLeaders`: it
+ * retries only LEADER_NOT_AVAILABLE, while a KRaft broker may first answer
+ * UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created.
+ */
+async function waitForLeaders(
+  admin: Admin,
+  topic: string,
+  partitions: number,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      const led = meta?.partitions.filter((p) => p.leader >= 0).length ?? 0;
+      if (led === partitions) return;
+      last = new Error(`${led} of ${partitions} partitions have a leader`);
+    } catch (error) {
+      last = error;
+    }
+    await sleep(100);
+  }
+  throw new Error(`topic ${topic} has no leader for every partition after ${timeoutMs} ms: ${String(last)}`, {
+    cause: last,
+  });
 }

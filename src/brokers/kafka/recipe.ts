@@ -6,6 +6,12 @@
  * The client listener listens *inside* the container on the same port number that is
  * published on the host, and advertises 127.0.0.1:PORT. The published port is an explicit
  * binding, so Docker keeps it across restarts, and the advertised address stays valid.
+ *
+ * A second client listener, PROXIED, serves the consumers' path through the network-fault
+ * proxy (src/faults/network.ts): it listens on port Q (published as Q) and advertises
+ * 127.0.0.1:R, where the harness's proxy listens and forwards to Q. Clients reconnect to the
+ * advertised address, so a consumer that bootstraps through the proxy stays behind it; the
+ * producer and admin use the first listener and are not affected by network faults.
  */
 import type { ContainerRecipe } from '../recipe.ts';
 
@@ -13,16 +19,18 @@ const CLUSTER_ID = 'ackcheckKRaftCluster0w'; // any 22-character base64 UUID
 
 const SCRIPT = `set -e
 P="\${ACKCHECK_PORT:?}"
+Q="\${ACKCHECK_PROXIED_PORT:?}"
+R="\${ACKCHECK_PROXY_PORT:?}"
 D=/tmp/ackcheck-kafka
 mkdir -p "$D/data"
 cat > "$D/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:9093
-listeners=PLAINTEXT://0.0.0.0:$P,CONTROLLER://127.0.0.1:9093
-advertised.listeners=PLAINTEXT://127.0.0.1:$P
+listeners=PLAINTEXT://0.0.0.0:$P,PROXIED://0.0.0.0:$Q,CONTROLLER://127.0.0.1:9093
+advertised.listeners=PLAINTEXT://127.0.0.1:$P,PROXIED://127.0.0.1:$R
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,PROXIED:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$D/data
 num.partitions=1
@@ -45,10 +53,16 @@ export const kafkaRecipe: ContainerRecipe = {
   containerPort: (hostPort) => hostPort,
   entrypoint: ['/bin/sh', '-c'],
   command: [SCRIPT],
-  environment: (hostPort) => ({
-    ACKCHECK_PORT: String(hostPort),
-    KAFKA_HEAP_OPTS: '-Xmx768m -Xms256m',
-  }),
+  proxiedListener: true,
+  environment: (hostPort, proxied) => {
+    if (!proxied) throw new TypeError('kafkaRecipe: the proxied listener needs its ports');
+    return {
+      ACKCHECK_PORT: String(hostPort),
+      ACKCHECK_PROXIED_PORT: String(proxied.port),
+      ACKCHECK_PROXY_PORT: String(proxied.advertisedPort),
+      KAFKA_HEAP_OPTS: '-Xmx768m -Xms256m',
+    };
+  },
   readyLog: /Kafka Server started/,
   addresses: (host, port) => ({ bootstrapServers: [`${host}:${port}`] }),
 };

@@ -54,6 +54,9 @@ export function rabbitmqRuntime(options: RuntimeOptions): Runtime {
       const ch = await connection.createChannel();
       channel = ch;
       ch.on('error', () => undefined);
+      // The broker closes a channel whose delivery outlived the consumer timeout: its consumer
+      // is gone, so end the runtime like a lost connection.
+      ch.on('close', () => ctx.fail(new Error('AMQP channel closed')));
       await ch.prefetch(prefetch);
       if (order === 'process-then-ack') {
         await ch.consume(queue, async (msg) => {
@@ -86,6 +89,7 @@ export function rabbitmqRuntime(options: RuntimeOptions): Runtime {
     },
     async stop() {
       connection?.removeAllListeners('close');
+      channel?.removeAllListeners('close');
       await channel?.close().catch(() => undefined);
       await connection?.close().catch(() => undefined);
     },
