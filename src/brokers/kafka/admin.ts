@@ -26,6 +26,32 @@ export async function probeKafka(info: BrokerInfo, timeoutMs: number): Promise<v
   }
 }
 
+/**
+ * Waits until every partition of a new topic has a leader. kafkajs's own `waitForLeaders`
+ * retries only LEADER_NOT_AVAILABLE; right after a broker restart the broker's metadata can
+ * lag behind the controller and answer UNKNOWN_TOPIC_OR_PARTITION for a topic just created,
+ * which kafkajs then throws. Both mean "not yet" here.
+ */
+async function waitForLeaders(
+  admin: ReturnType<ReturnType<typeof kafkaClient>['admin']>,
+  topic: string,
+  partitions: number,
+  deadline: number,
+): Promise<void> {
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const found = topics[0]?.partitions ?? [];
+      if (found.length === partitions && found.every((p) => p.leader >= 0)) return;
+    } catch (error) {
+      // UNKNOWN_TOPIC_OR_PARTITION / LEADER_NOT_AVAILABLE, possibly wrapped by kafkajs's retrier.
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic}: partition leaders not elected within 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export interface KafkaTopic extends AsyncDisposable {
   readonly name: string;
   readonly partitions: number;
@@ -45,9 +71,10 @@ export async function provisionTopic(
   await admin.connect();
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
     });
+    await waitForLeaders(admin, name, partitions, Date.now() + 30_000);
   } finally {
     await admin.disconnect();
   }
