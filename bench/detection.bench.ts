@@ -1,0 +1,193 @@
+/**
+ * Detection benchmark (prints figures; asserts nothing). For each broken fixture of the
+ * catalog (fixtures/catalog.ts), on each broker it runs on, over several seeds: property runs
+ * and seconds until the first failure, whether the expected finding was reported, and the size
+ * of the shrunk counterexample. Then the false-alarm count: total runs of the correct
+ * fixtures under the default fault kinds, and how many failed (zero expected).
+ *
+ * The budget is certify()'s default (20 runs of up to 20 messages, up to 2 faults, up to 3
+ * consumers), restricted to the fault kinds that expose each fixture; shrinking gets
+ * --shrink seconds. Detection cells (consumer faults only) run --parallel at a time; the
+ * false-alarm cells (default faults, broker faults included) one at a time per broker.
+ *
+ *   node bench/detection.bench.ts [--broker kafka-4.4,rabbitmq-4.0] [--seeds 5] [--shrink 30]
+ *                                 [--correct-runs 10] [--parallel 2] [--parts detection,false-alarms]
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BrokerInfo } from '../src/brokers/broker.ts';
+import { parseBrokerSelection } from '../src/brokers/catalog.ts';
+import { acquireBrokers } from '../src/brokers/fleet.ts';
+import { certify } from '../src/harness/certify.ts';
+import { BROKEN, CORRECT } from '../fixtures/catalog.ts';
+import { explain, violations } from '../fixtures/explain.ts';
+import { usePostgres } from '../fixtures/stores/postgres.ts';
+
+const { values } = parseArgs({
+  options: {
+    broker: { type: 'string', default: 'kafka-4.4,rabbitmq-4.0' },
+    seeds: { type: 'string', default: '5' },
+    shrink: { type: 'string', default: '30' },
+    'correct-runs': { type: 'string', default: '10' },
+    parallel: { type: 'string', default: '2' },
+    parts: { type: 'string', default: 'detection,false-alarms' },
+  },
+});
+const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + 1);
+const parts = new Set(values.parts.split(','));
+const reportDir = mkdtempSync(join(tmpdir(), 'ackcheck-detection-'));
+await using fleet = await acquireBrokers(parseBrokerSelection(values.broker));
+const postgres = await usePostgres();
+
+/** A Markdown table, to paste into README "Performance". */
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Runs the tasks with at most `limit` at a time, in order of the list. */
+async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await (tasks[i] as () => Promise<T>)();
+      }
+    }),
+  );
+  return results;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[Math.floor((s.length - 1) / 2)] as number) : Number.NaN;
+};
+const range = (xs: number[], digits = 0) =>
+  xs.length ? `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}` : '-';
+
+/** Interleaves the cells of different brokers so that --parallel 2 keeps both brokers busy. */
+function interleave<T extends { info: BrokerInfo }>(cells: T[]): T[] {
+  const byBroker = fleet.infos.map((b) => cells.filter((c) => c.info.id === b.id));
+  const out: T[] = [];
+  for (let i = 0; byBroker.some((l) => i < l.length); i++)
+    for (const l of byBroker) if (l[i]) out.push(l[i] as T);
+  return out;
+}
+
+try {
+  if (parts.has('detection')) {
+    const cells = interleave(
+      BROKEN.flatMap((fixture) =>
+        fleet.infos.filter((b) => fixture.brokers.includes(b.kind)).map((info) => ({ fixture, info })),
+      ),
+    );
+    const rows = await pool(
+      cells.map(({ fixture, info }) => async () => {
+        const trials = [];
+        for (const seed of seeds) {
+          const r = await certify({
+            processor: fixture.processor,
+            ...(fixture.runtime ? { runtime: fixture.runtime } : {}),
+            broker: info,
+            semantics: fixture.semantics,
+            faults: fixture.faults,
+            seed,
+            shrinkTimeLimit: Number(values.shrink) * 1000,
+            reportDir,
+          });
+          const caught = !r.ok && violations(r).includes(fixture.caught);
+          if (!caught)
+            console.error(`${fixture.name} on ${info.id}, seed ${seed}: NOT CAUGHT\n${explain(r)}`);
+          trials.push({
+            caught,
+            runs: r.runs,
+            seconds: (r.firstFailureMs ?? r.durationMs) / 1000,
+            messages: r.counterexample?.scenario.messages.length ?? Number.NaN,
+            faults: r.counterexample?.scenario.faults.length ?? Number.NaN,
+          });
+        }
+        const hit = trials.filter((t) => t.caught);
+        console.error(`${fixture.name} on ${info.id}: caught ${hit.length}/${trials.length}`);
+        return [
+          fixture.name,
+          info.id,
+          fixture.caught,
+          `${hit.length}/${trials.length}`,
+          `${median(hit.map((t) => t.runs))} (${range(hit.map((t) => t.runs))})`,
+          `${median(hit.map((t) => t.seconds)).toFixed(1)} (${range(
+            hit.map((t) => t.seconds),
+            1,
+          )})`,
+          `${median(hit.map((t) => t.messages))} (${range(hit.map((t) => t.messages))})`,
+          `${median(hit.map((t) => t.faults))} (${range(hit.map((t) => t.faults))})`,
+        ];
+      }),
+      Number(values.parallel),
+    );
+    console.log(
+      `\nDetection over seeds ${seeds.join(', ')} (median (range) over the seeds that caught it):\n`,
+    );
+    console.log(
+      table(
+        [
+          'fixture',
+          'broker',
+          'finding',
+          'caught',
+          'runs to failure',
+          's to failure',
+          'shrunk msgs',
+          'shrunk faults',
+        ],
+        rows,
+      ),
+    );
+  }
+
+  if (parts.has('false-alarms')) {
+    // The default faults include broker faults, which act on the shared container: one cell at
+    // a time per broker (Kafka and RabbitMQ side by side).
+    const lanes = await Promise.all(
+      fleet.infos.map(async (info) => {
+        const out = [];
+        for (const fixture of CORRECT) {
+          const r = await certify({
+            processor: fixture.processor,
+            broker: info,
+            semantics: 'at-least-once',
+            runs: Number(values['correct-runs']),
+            seed: 1,
+            reportDir,
+          });
+          if (!r.ok) console.error(`FALSE ALARM: ${fixture.name} on ${info.id}\n${explain(r)}`);
+          console.error(`${fixture.name} on ${info.id}: ${r.runs} runs, ${r.ok ? 'passed' : 'FAILED'}`);
+          out.push({
+            fixture: fixture.name,
+            broker: info.id,
+            runs: r.runs,
+            failed: r.ok ? 0 : 1,
+            errors: r.errors.length,
+          });
+        }
+        return out;
+      }),
+    );
+    const results = lanes.flat();
+    console.log('\nFalse alarms (correct fixtures, default fault kinds, seed 1):\n');
+    console.log(
+      table(
+        ['fixture', 'broker', 'runs', 'failed', 'run errors'],
+        results.map((r) => [r.fixture, r.broker, String(r.runs), String(r.failed), String(r.errors)]),
+      ),
+    );
+    const total = results.reduce((n, r) => n + r.runs, 0);
+    const failed = results.reduce((n, r) => n + r.failed, 0);
+    console.log(`\nTotal: ${total} runs of correct fixtures, ${failed} failed.`);
+  }
+} finally {
+  await postgres.stop();
+}
