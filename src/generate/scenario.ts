@@ -57,6 +57,10 @@ export interface ScenarioOptions {
   readonly maxConsumers?: number;
   /** Whether the producer may publish some messages twice (usually none are). Default: true. */
   readonly producerDuplicates?: boolean;
+  /** Pins Kafka settings instead of drawing them (e.g. a suite cell with 3 partitions). */
+  readonly kafka?: { readonly partitions?: number };
+  /** Pins RabbitMQ settings instead of drawing them (e.g. a quorum queue with prefetch 10). */
+  readonly rabbitmq?: { readonly queueType?: 'classic' | 'quorum'; readonly prefetch?: number };
 }
 
 interface ScenarioPlan {
@@ -88,6 +92,16 @@ export function scenarioArbitrary(options: ScenarioOptions): fc.Arbitrary<Scenar
   const maxFaults = integerOption(ENTRY, 'maxFaults', options.maxFaults, 3, 0);
   const maxConsumers = integerOption(ENTRY, 'maxConsumers', options.maxConsumers, 3, 1);
   const producerDuplicates = booleanOption(ENTRY, 'producerDuplicates', options.producerDuplicates, true);
+  const pins = {
+    partitions: optionalInteger('kafka.partitions', options.kafka?.partitions, 64),
+    prefetch: optionalInteger('rabbitmq.prefetch', options.rabbitmq?.prefetch, 65_535),
+    queueType: options.rabbitmq?.queueType,
+  };
+  if (pins.queueType !== undefined && pins.queueType !== 'classic' && pins.queueType !== 'quorum') {
+    throw new RangeError(
+      `${ENTRY}: rabbitmq.queueType must be "classic" or "quorum", got ${String(pins.queueType)}`,
+    );
+  }
 
   const plan: fc.Arbitrary<ScenarioPlan> = plainRecord({
     faults: faultPlansArbitrary({
@@ -102,13 +116,13 @@ export function scenarioArbitrary(options: ScenarioOptions): fc.Arbitrary<Scenar
     consumers: fc.integer({ min: 1, max: maxConsumers }),
     kafka:
       broker === 'kafka'
-        ? plainRecord({ partitions: fc.integer({ min: 1, max: MAX_PARTITIONS }) })
+        ? plainRecord({ partitions: pinned(pins.partitions, fc.integer({ min: 1, max: MAX_PARTITIONS })) })
         : fc.constant(undefined),
     rabbitmq:
       broker === 'rabbitmq'
         ? plainRecord({
-            prefetch: fc.integer({ min: 1, max: MAX_PREFETCH }),
-            queueType: fc.constantFrom('classic' as const, 'quorum' as const),
+            prefetch: pinned(pins.prefetch, fc.integer({ min: 1, max: MAX_PREFETCH })),
+            queueType: pinned(pins.queueType, fc.constantFrom('classic' as const, 'quorum' as const)),
           })
         : fc.constant(undefined),
   });
@@ -124,6 +138,15 @@ export function scenarioArbitrary(options: ScenarioOptions): fc.Arbitrary<Scenar
     ...(p.rabbitmq !== undefined && { rabbitmq: p.rabbitmq }),
     faults: resolveFaultPlans(p.faults, p.messages),
   }));
+}
+
+function optionalInteger(name: string, value: number | undefined, max: number): number | undefined {
+  return value === undefined ? undefined : integerOption(ENTRY, name, value, 1, 1, max);
+}
+
+/** A pinned value, or the drawn one. */
+function pinned<T>(value: T | undefined, drawn: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return value === undefined ? drawn : fc.constant(value);
 }
 
 /** Usually no duplicates (4 in 5), otherwise 1..3 positions; shrinks to none first. */

@@ -15,7 +15,7 @@ import { AckcheckError, describeError } from '../errors.ts';
 import { scenarioArbitrary } from '../generate/index.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';
 import type { Scenario, Semantics } from '../model/scenario.ts';
-import type { Verdict } from '../model/verdict.ts';
+import type { FindingCode, Verdict } from '../model/verdict.ts';
 import { resolveModulePath } from '../workers/load.ts';
 import type { RuntimeSpec } from '../workers/worker-config.ts';
 import { harnessProcessor, type RunOutcome, runScenario } from './run-scenario.ts';
@@ -53,6 +53,12 @@ export interface CertifyOptions {
   maxFaults?: number;
   /** Messages per scenario, at most. Default 20. */
   maxMessages?: number;
+  /** Messages per scenario, at least. Default 0. */
+  minMessages?: number;
+  /** Pin Kafka settings instead of drawing them (partitions 1..4). */
+  kafka?: { partitions?: number };
+  /** Pin RabbitMQ settings instead of drawing them (queue type, prefetch 1..10). */
+  rabbitmq?: { queueType?: 'classic' | 'quorum'; prefetch?: number };
   /** At most this many consumers. Default 3. */
   maxConsumers?: number;
   /** Where scenario files and run histories go. Default `.ackcheck`. */
@@ -70,6 +76,8 @@ export type CertifyProgress =
       messages: number;
       faults: number;
       durationMs: number;
+      /** Codes of every finding of the run, violations or not (e.g. duplicates under at-least-once). */
+      findings: readonly FindingCode[];
     }
   | { type: 'shrink'; step: number; messages: number; faults: number; valid: boolean | 'unknown' }
   | { type: 'error'; message: string };
@@ -171,6 +179,9 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
     faultKinds: options.faults ?? DEFAULT_FAULT_KINDS[broker.info.kind],
     maxFaults: options.maxFaults ?? 2,
     maxConsumers: options.maxConsumers ?? 3,
+    minMessages: options.minMessages,
+    kafka: options.kafka,
+    rabbitmq: options.rabbitmq,
     ...(processor.payload ? { payload: processor.payload } : {}),
   });
 
@@ -212,6 +223,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
         messages: scenario.messages.length,
         faults: scenario.faults.length,
         durationMs: outcome.durationMs,
+        findings: outcome.verdict.findings.map((f) => f.code),
       });
     } else {
       shrinkSteps += 1;
