@@ -12,6 +12,7 @@ import { acquireBrokers } from '../brokers/fleet.ts';
 import { isAckcheckError } from '../errors.ts';
 import { runDemo } from './demo.ts';
 import { printBrokers, printJson } from './output.ts';
+import { registerSuiteCommand } from './suite.ts';
 
 export const EXIT = { pass: 0, violated: 1, error: 2 } as const;
 
@@ -99,6 +100,7 @@ export function buildProgram(): Command {
     .action(async (opts: { broker: BrokerId[]; messages: number; json?: boolean }) => {
       process.exitCode = await runDemo(opts);
     });
+  registerSuiteCommand(program);
   return program;
 }
 
