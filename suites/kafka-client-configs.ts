@@ -47,6 +47,7 @@ export const kafkaClientConfigsSuite: Suite = {
     cell('autocommit-threshold', 'eachMessage, autoCommit, autoCommitThreshold 3, awaited handler', 'keeps'),
     cell('autocommit-background', 'eachMessage, autoCommit, handler not awaited (background)', 'loses', {
       faults: ['consumer-kill'],
+      minFaults: 1,
       budget: { short: { runs: 4 } },
     }),
     cell('eachbatch-autoresolve', 'eachBatch, eachBatchAutoResolve, autoCommit, docs loop', 'keeps'),

@@ -39,7 +39,7 @@ const clientCell = (
   faults,
   rabbitmq: { queueType: 'classic' },
   expect,
-  budget: expect === 'keeps' ? {} : { short: { runs: 4 } },
+  ...(expect === 'keeps' ? {} : { minFaults: 1, budget: { short: { runs: 4 } } }),
 });
 
 /** A message that always fails, nacked with requeue by ackcheck's at-least-once runtime. */

@@ -209,4 +209,19 @@ describe('scenarioArbitrary', () => {
       /rabbitmq.queueType/,
     );
   });
+
+  it('draws at least minFaults faults', () => {
+    const arb = scenarioArbitrary({
+      broker: 'rabbitmq',
+      semantics: 'at-least-once',
+      minMessages: 1,
+      faultKinds: ['consumer-kill'],
+      maxFaults: 1,
+      minFaults: 1,
+    });
+    for (const s of fc.sample(arb, { seed: SEED, numRuns: 100 })) expect(s.faults).toHaveLength(1);
+    expect(() =>
+      scenarioArbitrary({ broker: 'kafka', semantics: 'at-least-once', maxFaults: 1, minFaults: 2 }),
+    ).toThrow(/scenarioArbitrary: minFaults/);
+  });
 });

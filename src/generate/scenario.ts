@@ -53,6 +53,8 @@ export interface ScenarioOptions {
   readonly faultKinds?: readonly FaultKind[];
   /** Most faults in one scenario. Default: 3. */
   readonly maxFaults?: number;
+  /** Fewest faults in one scenario (phase-triggered ones still need a message). Default: 0. */
+  readonly minFaults?: number;
   /** Most consumers at the start (at least 1 is drawn). Default: 3. */
   readonly maxConsumers?: number;
   /** Whether the producer may publish some messages twice (usually none are). Default: true. */
@@ -90,6 +92,7 @@ export function scenarioArbitrary(options: ScenarioOptions): fc.Arbitrary<Scenar
   const payload = arbitraryOption(ENTRY, 'payload', options.payload);
   const faultKinds = faultKindsOption(ENTRY, 'faultKinds', options.faultKinds);
   const maxFaults = integerOption(ENTRY, 'maxFaults', options.maxFaults, 3, 0);
+  const minFaults = integerOption(ENTRY, 'minFaults', options.minFaults, 0, 0, maxFaults);
   const maxConsumers = integerOption(ENTRY, 'maxConsumers', options.maxConsumers, 3, 1);
   const producerDuplicates = booleanOption(ENTRY, 'producerDuplicates', options.producerDuplicates, true);
   const pins = {
@@ -107,6 +110,7 @@ export function scenarioArbitrary(options: ScenarioOptions): fc.Arbitrary<Scenar
     faults: faultPlansArbitrary({
       kinds: faultKinds,
       maxFaults,
+      minFaults,
       broker,
       messageIndexSpace: maxMessages,
       maxAcks: maxMessages,

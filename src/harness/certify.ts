@@ -51,6 +51,8 @@ export interface CertifyOptions {
   faults?: readonly FaultKind[];
   /** At most this many faults per scenario. Default 2. */
   maxFaults?: number;
+  /** At least this many faults per scenario. Default 0. */
+  minFaults?: number;
   /** Messages per scenario, at most. Default 20. */
   maxMessages?: number;
   /** Messages per scenario, at least. Default 0. */
@@ -180,6 +182,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
     maxFaults: options.maxFaults ?? 2,
     maxConsumers: options.maxConsumers ?? 3,
     minMessages: options.minMessages,
+    minFaults: options.minFaults,
     kafka: options.kafka,
     rabbitmq: options.rabbitmq,
     ...(processor.payload ? { payload: processor.payload } : {}),

@@ -93,6 +93,8 @@ export interface SuiteCell {
   readonly processor: string;
   /** Fault kinds drawn; an empty list runs fault-free. */
   readonly faults: readonly FaultKind[];
+  /** Every scenario has at least this many faults (for a cell that expects a fault's effect). Default 0. */
+  readonly minFaults?: number;
   readonly kafka?: { readonly partitions?: number };
   readonly rabbitmq?: { readonly queueType?: 'classic' | 'quorum'; readonly prefetch?: number };
   readonly expect: Expectation;
@@ -307,6 +309,7 @@ export async function runCell(suite: Suite, cell: SuiteCell, options: RunCellOpt
     semantics: cell.semantics,
     ...(cell.runtime ? { runtime: cell.runtime } : {}),
     faults: cell.faults,
+    ...(cell.minFaults ? { minFaults: Math.min(cell.minFaults, budget.maxFaults) } : {}),
     ...(cell.kafka ? { kafka: cell.kafka } : {}),
     ...(cell.rabbitmq ? { rabbitmq: cell.rabbitmq } : {}),
     runs: budget.runs,
