@@ -1,12 +1,16 @@
 /**
  * Suite `kafka-client-configs`: common kafkajs consumer settings, each written as a runtime
  * module (suites/runtimes/) that claims at-least-once, certified under consumer faults to
- * classify what it actually delivers. The expectations are what we measured (README
+ * classify what it actually delivers. The processor is an idempotent upsert that takes 20 ms,
+ * like a real one doing I/O. The expectations are what we measured (README
  * "Conformance suites"), not what the settings suggest.
  */
 import type { FaultKind } from '../src/model/fault.ts';
 import type { Suite, SuiteCell } from '../src/harness/suite.ts';
-import { runtimeModule, UPSERT } from './common.ts';
+import { processorModule, runtimeModule } from './common.ts';
+
+/** The idempotent upsert after 20 ms of simulated I/O (suites/processors/slow-upsert.ts). */
+const PROCESSOR = processorModule('slow-upsert');
 
 /** Faults on the consumer side, where client settings differ; broker faults are the runtimes suite's. */
 const CONSUMER_FAULTS: readonly FaultKind[] = [
@@ -28,7 +32,7 @@ const cell = (
   broker: 'kafka-4.4',
   semantics: 'at-least-once',
   runtime: runtimeModule(name),
-  processor: UPSERT,
+  processor: PROCESSOR,
   faults: CONSUMER_FAULTS,
   expect,
   ...extra,
