@@ -21,7 +21,7 @@ export function deliveriesOf(id: string, result: CertifyResult): string | undefi
   const fate = lost
     ? outcome.drained
       ? 'then gone from the queue (dropped)'
-      : 'not processed'
+      : 'still redelivered at the drain deadline (not dropped)'
     : outcome.drained
       ? 'processed'
       : 'still queued at the drain deadline';

@@ -49,11 +49,16 @@ export const kafkaClientConfigsSuite: Suite = {
       'keeps',
     ),
     cell('autocommit-threshold', 'eachMessage, autoCommit, autoCommitThreshold 3, awaited handler', 'keeps'),
-    cell('autocommit-background', 'eachMessage, autoCommit, handler not awaited (background)', 'loses', {
-      faults: ['consumer-kill'],
-      minFaults: 1,
-      budget: { short: { runs: 4 } },
-    }),
+    cell(
+      'autocommit-background',
+      'eachMessage, autoCommit, handler queues the work in-process (not awaited)',
+      'loses',
+      {
+        faults: ['consumer-kill'],
+        minFaults: 1,
+        budget: { short: { runs: 4 } },
+      },
+    ),
     cell('eachbatch-autoresolve', 'eachBatch, eachBatchAutoResolve, autoCommit, docs loop', 'keeps'),
     cell('eachbatch-resolve-each', 'eachBatch, resolveOffset per message, autoCommit', 'keeps'),
     cell('manual-commit', 'eachMessage, autoCommit off, commitOffsets after processing', 'keeps'),

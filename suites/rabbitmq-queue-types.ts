@@ -57,7 +57,7 @@ const poisonCell = (
   rabbitmq: { queueType, prefetch: 1 },
   expect,
   budget: {
-    short: { runs: 1, maxMessages: 2, drainTimeoutMs: 15_000 },
+    short: { runs: 1, maxMessages: 2, drainTimeoutMs: 6_000 },
     full: { runs: 3, maxMessages: 5, drainTimeoutMs: 30_000 },
   },
   measure: (result) => deliveriesOf(POISONED_ID, result),

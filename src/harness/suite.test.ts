@@ -108,7 +108,7 @@ describe('deliveredSemantics', () => {
     expect(deliveredSemantics(obs({ observed: ['duplicated', 'lost'] }))).toBe(
       'neither: loses and duplicates',
     );
-    expect(deliveredSemantics(obs({ observed: ['liveness'] }))).toBe('no loss, no duplicate seen; stalls');
+    expect(deliveredSemantics(obs({ observed: ['liveness', 'lost'] }))).toBe('stalls: never drained');
     expect(deliveredSemantics(obs({ runs: 0 }))).toBe('nothing observed');
   });
 });

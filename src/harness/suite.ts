@@ -58,8 +58,8 @@ export interface CellBudget {
 /** Default budgets: short = CI (few small runs per cell), full = many runs of larger scenarios. */
 export const PROFILES: Readonly<Record<ProfileName, CellBudget>> = {
   short: {
-    runs: 2,
-    maxMessages: 6,
+    runs: 1,
+    maxMessages: 5,
     minMessages: 1,
     maxFaults: 1,
     maxConsumers: 2,
@@ -224,12 +224,12 @@ export function deliveredSemantics(observation: Observation): string {
   const duplicated = observation.observed.includes('duplicated');
   const stalled = observation.observed.includes('liveness');
   const parts: string[] = [];
-  if (lost && duplicated) parts.push('neither: loses and duplicates');
+  if (stalled) parts.push('stalls: never drained');
+  else if (lost && duplicated) parts.push('neither: loses and duplicates');
   else if (lost) parts.push('at-most-once (loses)');
   else if (duplicated) parts.push('at-least-once (duplicates)');
   else if (observation.runs > 0) parts.push('no loss, no duplicate seen');
   else parts.push('nothing observed');
-  if (stalled) parts.push('stalls');
   const other = observation.observed.filter((c) => !['lost', 'duplicated', 'liveness'].includes(c));
   if (other.length > 0) parts.push(other.join(', '));
   return parts.join('; ');

@@ -1,4 +1,7 @@
-/** kafkajs `eachMessage` with `autoCommit: true` (defaults) that starts processing without awaiting it. */
+/**
+ * kafkajs `eachMessage` with `autoCommit: true` (defaults) that queues the message for
+ * in-process background work (one at a time) and returns without awaiting it.
+ */
 import type { RuntimeFactory } from '../../src/brokers/runtime.ts';
 import { kafkajsConfigRuntime } from './kafkajs-config.ts';
 

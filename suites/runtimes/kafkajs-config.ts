@@ -29,7 +29,10 @@ export interface KafkajsConfig {
   readonly eachBatchAutoResolve?: boolean;
   /** eachBatch only: call `resolveOffset(m.offset)` after each processed message. */
   readonly resolveEachMessage?: boolean;
-  /** The handler starts processing and returns without awaiting it ("background" work). */
+  /**
+   * The handler hands the message to an in-process work queue (processed one at a time) and
+   * returns without awaiting it: "background" processing.
+   */
   readonly background?: boolean;
   /** With autoCommit off: `commitOffsets(offset + 1)` after processing each message. */
   readonly commitAfterProcess?: boolean;
@@ -68,16 +71,18 @@ export function kafkajsConfigRuntime(config: KafkajsConfig): Runtime {
       });
       consumer = c;
       const seen = new Set<string>();
+      let work: Promise<void> = Promise.resolve();
       /** Deliveries not yet covered by a commit, per partition. */
       const pending = new Map<number, Delivery[]>();
       c.on(c.events.COMMIT_OFFSETS, (event) => {
         for (const t of event.payload.topics) {
           for (const p of t.partitions) {
+            const partition = Number(p.partition); // kafkajs passes partition numbers as strings here
             const committed = BigInt(p.offset);
-            const list = pending.get(p.partition) ?? [];
+            const list = pending.get(partition) ?? [];
             const covered = list.filter((d) => BigInt(d.offset ?? '0') < committed);
             pending.set(
-              p.partition,
+              partition,
               list.filter((d) => !covered.includes(d)),
             );
             for (const d of covered) ctx.acknowledged(d);
@@ -96,7 +101,7 @@ export function kafkajsConfigRuntime(config: KafkajsConfig): Runtime {
       };
       const handle = async (d: Delivery, partition: number, offset: string): Promise<void> => {
         if (config.background) {
-          void ctx.process(d).catch(() => undefined);
+          work = work.then(() => ctx.process(d)).catch(() => undefined);
           return;
         }
         await ctx.process(d); // a processor error is thrown to kafkajs, which retries
