@@ -15,6 +15,7 @@ import {
   expectationLabel,
   type ProfileName,
   runSuite,
+  runsLabel,
   type SuiteResult,
 } from '../src/harness/suite.ts';
 
@@ -43,7 +44,7 @@ export function renderSection(
     lines.push('| --- | --- | --- | --- | --- | --- | --- |');
     for (const c of result.cells as CellResult[]) {
       lines.push(
-        `| ${c.broker} | ${md(c.configuration)} | ${c.semantics} | ${md(c.delivered)} | ${c.runs} | ${expectationLabel(c.expected, c.semantics)} | ${c.ok ? 'yes' : `**no**: ${md(c.reason)}`} |`,
+        `| ${c.broker} | ${md(c.configuration)} | ${c.semantics} | ${md(c.delivered)} | ${runsLabel(c)} | ${expectationLabel(c.expected, c.semantics)} | ${c.ok ? 'yes' : `**no**: ${md(c.reason)}`} |`,
       );
     }
     const notes = result.cells.filter((c) => c.measurement);

@@ -12,6 +12,7 @@ import {
   expectationLabel,
   type ProfileName,
   runSuite,
+  runsLabel,
   type SuiteResult,
 } from '../harness/suite.ts';
 import { dim, green, printJson, red, table } from './output.ts';
@@ -50,7 +51,7 @@ export function suiteRows(result: SuiteResult): string[][] {
     c.cell,
     expectationLabel(c.expected, c.semantics),
     c.delivered,
-    String(c.runs),
+    runsLabel(c),
     c.ok ? green('met') : red(`NOT met: ${c.reason}`),
   ]);
 }

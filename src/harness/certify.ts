@@ -44,7 +44,7 @@ export interface CertifyOptions {
   runs?: number;
   /** Total time budget in ms; runs stop when it is spent. Default 600 000. */
   timeLimit?: number;
-  /** Time budget for shrinking once a failure is found, in ms. Default 120 000. */
+  /** Time budget for shrinking once a failure is found, in ms (0: do not shrink). Default 120 000. */
   shrinkTimeLimit?: number;
   seed?: number;
   /** Fault kinds to draw from. Default DEFAULT_FAULT_KINDS[broker kind]. */
@@ -137,12 +137,14 @@ function validate(options: CertifyOptions): void {
   for (const [name, value] of Object.entries({
     runs: options.runs,
     timeLimit: options.timeLimit,
-    shrinkTimeLimit: options.shrinkTimeLimit,
     maxMessages: options.maxMessages,
   })) {
     if (value !== undefined && !(Number.isInteger(value) && value > 0))
       fail(`${name} must be a positive integer, got ${value}`);
   }
+  const shrink = options.shrinkTimeLimit;
+  if (shrink !== undefined && !(Number.isInteger(shrink) && shrink >= 0))
+    fail(`shrinkTimeLimit must be an integer >= 0 (0: do not shrink), got ${shrink}`);
 }
 
 function size(s: Scenario): number {
@@ -195,7 +197,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   let best: RunOutcome | undefined;
   const shrinkBudget = options.shrinkTimeLimit ?? 120_000;
   const property = fc.asyncProperty(arbitrary, async (scenario) => {
-    if (firstFailureAt !== undefined && Date.now() - firstFailureAt > shrinkBudget) return true; // budget spent: stop shrinking
+    if (firstFailureAt !== undefined && Date.now() - firstFailureAt >= shrinkBudget) return true; // budget spent: stop shrinking
     let outcome: RunOutcome;
     try {
       outcome = await runScenario(scenario, {

@@ -12,6 +12,7 @@ import {
   observe,
   PROFILES,
   runSuite,
+  runsLabel,
   type Suite,
   type SuiteCell,
   seedOf,
@@ -93,6 +94,17 @@ describe('observe', () => {
     });
   });
 
+  it('adds up a top-up: runs, errors and the findings of both', () => {
+    const a = { runs: 0, errors: ['topic not ready'] } as unknown as CertifyResult;
+    const o = observe([['duplicated']], [a, result([{ code: 'lost', violation: true }])]);
+    expect(o).toEqual({
+      runs: 4,
+      observed: ['duplicated', 'lost'],
+      violations: ['lost'],
+      errors: ['topic not ready', 'one run failed'],
+    });
+  });
+
   it('a passing cell has no violations', () => {
     expect(observe([['duplicated']], result([])).violations).toEqual([]);
   });
@@ -114,6 +126,11 @@ describe('deliveredSemantics', () => {
 });
 
 describe('suite helpers', () => {
+  it('labels runs with the infrastructure errors', () => {
+    expect(runsLabel({ runs: 3, errors: [] })).toBe('3');
+    expect(runsLabel({ runs: 24, errors: ['x'] })).toBe('24 (+1 error)');
+  });
+
   it('labels expectations with the claimed semantics', () => {
     expect(expectationLabel('keeps', 'at-most-once')).toBe('keeps at-most-once');
     expect(expectationLabel('loses', 'at-least-once')).toBe('loses');

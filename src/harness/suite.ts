@@ -63,7 +63,7 @@ export const PROFILES: Readonly<Record<ProfileName, CellBudget>> = {
     minMessages: 1,
     maxFaults: 1,
     maxConsumers: 2,
-    shrinkTimeLimit: 1,
+    shrinkTimeLimit: 0,
     drainTimeoutMs: 60_000,
     timeLimit: 180_000,
   },
@@ -210,6 +210,12 @@ export function cellBudget(cell: SuiteCell, profile: ProfileName): CellBudget {
   return { ...PROFILES[profile], ...cell.budget?.[profile] };
 }
 
+/** Runs, with the runs skipped for infrastructure errors if any: "24 (+1 error)". */
+export function runsLabel(result: Pick<Observation, 'runs' | 'errors'>): string {
+  const n = result.errors.length;
+  return n === 0 ? String(result.runs) : `${result.runs} (+${n} error${n === 1 ? '' : 's'})`;
+}
+
 /** Label of an expectation for a claimed semantics: "keeps at-least-once", "loses", … */
 export function expectationLabel(expectation: Expectation, semantics: Semantics): string {
   return expectation === 'keeps' ? `keeps ${semantics}` : expectation;
@@ -254,22 +260,23 @@ export function meetsExpectation(
   };
 }
 
-/** Collects an observation from certify()'s run events and result. */
+/** Collects an observation from certify()'s run events and results (one, or a top-up too). */
 export function observe(
   runFindings: readonly (readonly FindingCode[])[],
-  result: CertifyResult,
+  result: CertifyResult | readonly CertifyResult[],
 ): Observation {
+  const results: readonly CertifyResult[] = Array.isArray(result) ? result : [result as CertifyResult];
   const observed = new Set<FindingCode>(runFindings.flat());
   const violations = new Set<FindingCode>();
-  for (const f of result.counterexample?.verdict.findings ?? []) {
+  for (const f of results.flatMap((r) => r.counterexample?.verdict.findings ?? [])) {
     observed.add(f.code);
     if (f.violation) violations.add(f.code);
   }
   return {
-    runs: result.runs,
+    runs: results.reduce((n, r) => n + r.runs, 0),
     observed: [...observed].sort(),
     violations: [...violations].sort(),
-    errors: result.errors,
+    errors: results.flatMap((r) => r.errors),
   };
 }
 
@@ -303,32 +310,45 @@ export async function runCell(suite: Suite, cell: SuiteCell, options: RunCellOpt
   const reportDir = options.reportDir ?? '.ackcheck/suites';
   mkdirSync(reportDir, { recursive: true });
   const runFindings: FindingCode[][] = [];
-  const result = await certify({
-    processor: cell.processor,
-    broker: options.broker,
-    semantics: cell.semantics,
-    ...(cell.runtime ? { runtime: cell.runtime } : {}),
-    faults: cell.faults,
-    ...(cell.minFaults ? { minFaults: Math.min(cell.minFaults, budget.maxFaults) } : {}),
-    ...(cell.kafka ? { kafka: cell.kafka } : {}),
-    ...(cell.rabbitmq ? { rabbitmq: cell.rabbitmq } : {}),
-    runs: budget.runs,
-    maxMessages: budget.maxMessages,
-    minMessages: budget.minMessages,
-    maxFaults: budget.maxFaults,
-    maxConsumers: budget.maxConsumers,
-    shrinkTimeLimit: budget.shrinkTimeLimit,
-    drainTimeoutMs: budget.drainTimeoutMs,
-    timeLimit: budget.timeLimit,
-    seed,
-    reportDir,
-    onProgress: (event) => {
-      if (event.type !== 'run') return;
-      runFindings.push([...event.findings]);
-      options.onProgress?.({ type: 'run', cell: cell.id, run: event.run, findings: event.findings });
-    },
-  });
-  const observation = observe(runFindings, result);
+  const attempt = (attemptSeed: number, runs: number) =>
+    certify({
+      processor: cell.processor,
+      broker: options.broker,
+      semantics: cell.semantics,
+      ...(cell.runtime ? { runtime: cell.runtime } : {}),
+      faults: cell.faults,
+      ...(cell.minFaults ? { minFaults: Math.min(cell.minFaults, budget.maxFaults) } : {}),
+      ...(cell.kafka ? { kafka: cell.kafka } : {}),
+      ...(cell.rabbitmq ? { rabbitmq: cell.rabbitmq } : {}),
+      runs,
+      maxMessages: budget.maxMessages,
+      minMessages: budget.minMessages,
+      maxFaults: budget.maxFaults,
+      maxConsumers: budget.maxConsumers,
+      shrinkTimeLimit: budget.shrinkTimeLimit,
+      drainTimeoutMs: budget.drainTimeoutMs,
+      timeLimit: budget.timeLimit,
+      seed: attemptSeed,
+      reportDir,
+      onProgress: (event) => {
+        if (event.type !== 'run') return;
+        runFindings.push([...event.findings]);
+        options.onProgress?.({
+          type: 'run',
+          cell: cell.id,
+          run: runFindings.length,
+          findings: event.findings,
+        });
+      },
+    });
+  const results = [await attempt(seed, budget.runs)];
+  const first = results[0] as CertifyResult;
+  // Runs lost to infrastructure errors are skipped, not counted: top up once, with the next seed,
+  // so that a cell is judged on its runs (the errors are still reported).
+  if (first.runs < budget.runs && first.errors.length > 0 && !first.counterexample && !first.interrupted)
+    results.push(await attempt(seed + 1, budget.runs - first.runs));
+  const result = results.find((r) => r.counterexample) ?? first;
+  const observation = observe(runFindings, results);
   const { ok, reason } = meetsExpectation(cell.expect, observation);
   let measurement: string | undefined;
   try {
@@ -348,7 +368,7 @@ export async function runCell(suite: Suite, cell: SuiteCell, options: RunCellOpt
     reason,
     delivered: deliveredSemantics(observation),
     seed,
-    durationMs: result.durationMs,
+    durationMs: results.reduce((n, r) => n + r.durationMs, 0),
     ...(result.counterexample ? { counterexample: result.counterexample.file } : {}),
     ...(measurement ? { measurement } : {}),
   };
