@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import { SUITES } from '../suites/index.ts';
 import { acquireBrokers } from '../src/brokers/fleet.ts';
 import { describeError } from '../src/errors.ts';
@@ -90,7 +91,12 @@ async function main(argv: string[]): Promise<number> {
   const section = renderSection(results, profile, Date.now() - began);
   writeFileSync(`.ackcheck/suite-results-${profile}.json`, `${JSON.stringify(results, null, 2)}\n`);
   if (dryRun) console.log(section);
-  else writeFileSync(README, replaceSection(readFileSync(README, 'utf8'), section));
+  else {
+    // The README must pass `prettier --check`: format the new table the way the project does.
+    const text = replaceSection(readFileSync(README, 'utf8'), section);
+    const config = (await prettier.resolveConfig(README)) ?? {};
+    writeFileSync(README, await prettier.format(text, { ...config, filepath: README }));
+  }
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
