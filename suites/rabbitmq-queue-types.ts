@@ -42,16 +42,21 @@ const clientCell = (
   ...(expect === 'keeps' ? {} : { minFaults: 1, budget: { short: { runs: 4 } } }),
 });
 
-/** A message that always fails, nacked with requeue by ackcheck's at-least-once runtime. */
+/**
+ * A message that always fails, nacked with requeue 20 ms after each failure. The short pause
+ * keeps redeliveries close together: the drain check sees only *ready* messages, so a long
+ * pause while the consumer holds the message could end a run early (README "Limitations").
+ */
 const poisonCell = (
   broker: BrokerId,
   queueType: 'classic' | 'quorum',
   expect: SuiteCell['expect'],
 ): SuiteCell => ({
   id: `poison/${broker}/${queueType}`,
-  configuration: `${broker} ${queueType} queue: ${POISONED_ID} always fails, nack+requeue`,
+  configuration: `${broker} ${queueType} queue: ${POISONED_ID} always fails, nack+requeue after 20 ms`,
   broker,
   semantics: 'at-least-once',
+  runtime: runtimeModule('amqp-nack-requeue-fast'),
   processor: processorModule('poisoned-upsert'),
   faults: [],
   rabbitmq: { queueType, prefetch: 1 },

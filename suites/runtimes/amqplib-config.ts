@@ -18,10 +18,11 @@ export interface AmqplibConfig {
   readonly noAck?: boolean;
   /** On a processor error: `nack` or `reject` the message, with or without requeue. */
   readonly onError?: { readonly method: 'nack' | 'reject'; readonly requeue: boolean };
+  /** Pause before the nack/reject of a failed message, in ms. Default 200. */
+  readonly retryBackoffMs?: number;
 }
 
 const CONNECT_DEADLINE_MS = 60_000;
-const RETRY_BACKOFF_MS = 200;
 
 function toDelivery(msg: ConsumeMessage): Delivery {
   return {
@@ -80,7 +81,7 @@ export function amqplibConfigRuntime(config: AmqplibConfig): Runtime {
         try {
           await ctx.process(d);
         } catch {
-          await sleep(RETRY_BACKOFF_MS);
+          await sleep(config.retryBackoffMs ?? 200);
           if (onError.method === 'nack') ch.nack(msg, false, onError.requeue);
           else ch.reject(msg, onError.requeue);
           return;
