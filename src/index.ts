@@ -68,3 +68,19 @@ export { replay, type ReplayOptions } from './harness/replay.ts';
 export type { RunOutcome } from './harness/run-scenario.ts';
 export * from './model/index.ts';
 export { defineProcessor, type ProcessContext, type Processor } from './model/processor.ts';
+export {
+  type CellBudget,
+  type CellResult,
+  type Expectation,
+  moduleBeside,
+  type Observation,
+  PROFILES,
+  type ProfileName,
+  runCell,
+  runSuite,
+  type RunSuiteOptions,
+  type Suite,
+  type SuiteCell,
+  type SuiteProgress,
+  type SuiteResult,
+} from './harness/suite.ts';

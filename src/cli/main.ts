@@ -15,6 +15,7 @@ import { EXIT, runCertify, runReplay } from './certify.ts';
 import { runDemo } from './demo.ts';
 import { type CertifyFlags, newestBrokers, parseDuration, parseSeed } from './options.ts';
 import { printBrokers, printJson } from './output.ts';
+import { registerSuiteCommand } from './suite.ts';
 
 export { EXIT };
 
@@ -212,6 +213,8 @@ export function buildProgram(): Command {
         process.exitCode = await runDemo(opts);
       },
     );
+
+  registerSuiteCommand(program);
   return program;
 }
 

@@ -178,4 +178,50 @@ describe('scenarioArbitrary', () => {
       /scenarioArbitrary: producerDuplicates must be a boolean/,
     );
   });
+
+  it('pins Kafka partitions and RabbitMQ queue type and prefetch when asked', () => {
+    const kafka = fc.sample(
+      scenarioArbitrary({ broker: 'kafka', semantics: 'at-least-once', kafka: { partitions: 3 } }),
+      { seed: SEED, numRuns: 50 },
+    );
+    expect(new Set(kafka.map((s) => s.kafka?.partitions))).toEqual(new Set([3]));
+    const rabbit = fc.sample(
+      scenarioArbitrary({
+        broker: 'rabbitmq',
+        semantics: 'at-least-once',
+        rabbitmq: { queueType: 'quorum', prefetch: 10 },
+      }),
+      { seed: SEED, numRuns: 50 },
+    );
+    expect(new Set(rabbit.map((s) => `${s.rabbitmq?.queueType}/${s.rabbitmq?.prefetch}`))).toEqual(
+      new Set(['quorum/10']),
+    );
+    // Pinning one setting leaves the other drawn.
+    const types = fc.sample(
+      scenarioArbitrary({ broker: 'rabbitmq', semantics: 'at-least-once', rabbitmq: { prefetch: 1 } }),
+      { seed: SEED, numRuns: 50 },
+    );
+    expect(new Set(types.map((s) => s.rabbitmq?.queueType))).toEqual(new Set(['classic', 'quorum']));
+    const ok = { broker: 'rabbitmq', semantics: 'at-least-once' } as const;
+    expect(() => scenarioArbitrary({ ...ok, rabbitmq: { prefetch: 0 } })).toThrow(/rabbitmq.prefetch/);
+    expect(() => scenarioArbitrary({ ...ok, kafka: { partitions: 1.5 } })).toThrow(/kafka.partitions/);
+    expect(() => scenarioArbitrary({ ...ok, rabbitmq: { queueType: 'stream' as 'quorum' } })).toThrow(
+      /rabbitmq.queueType/,
+    );
+  });
+
+  it('draws at least minFaults faults', () => {
+    const arb = scenarioArbitrary({
+      broker: 'rabbitmq',
+      semantics: 'at-least-once',
+      minMessages: 1,
+      faultKinds: ['consumer-kill'],
+      maxFaults: 1,
+      minFaults: 1,
+    });
+    for (const s of fc.sample(arb, { seed: SEED, numRuns: 100 })) expect(s.faults).toHaveLength(1);
+    expect(() =>
+      scenarioArbitrary({ broker: 'kafka', semantics: 'at-least-once', maxFaults: 1, minFaults: 2 }),
+    ).toThrow(/scenarioArbitrary: minFaults/);
+  });
 });

@@ -53,10 +53,16 @@ export interface ScenarioOptions {
   readonly faultKinds?: readonly FaultKind[];
   /** Most faults in one scenario. Default: 3. */
   readonly maxFaults?: number;
+  /** Fewest faults in one scenario (phase-triggered ones still need a message). Default: 0. */
+  readonly minFaults?: number;
   /** Most consumers at the start (at least 1 is drawn). Default: 3. */
   readonly maxConsumers?: number;
   /** Whether the producer may publish some messages twice (usually none are). Default: true. */
   readonly producerDuplicates?: boolean;
+  /** Pins Kafka settings instead of drawing them (e.g. a suite cell with 3 partitions). */
+  readonly kafka?: { readonly partitions?: number };
+  /** Pins RabbitMQ settings instead of drawing them (e.g. a quorum queue with prefetch 10). */
+  readonly rabbitmq?: { readonly queueType?: 'classic' | 'quorum'; readonly prefetch?: number };
 }
 
 interface ScenarioPlan {
@@ -86,13 +92,25 @@ export function scenarioArbitrary(options: ScenarioOptions): fc.Arbitrary<Scenar
   const payload = arbitraryOption(ENTRY, 'payload', options.payload);
   const faultKinds = faultKindsOption(ENTRY, 'faultKinds', options.faultKinds);
   const maxFaults = integerOption(ENTRY, 'maxFaults', options.maxFaults, 3, 0);
+  const minFaults = integerOption(ENTRY, 'minFaults', options.minFaults, 0, 0, maxFaults);
   const maxConsumers = integerOption(ENTRY, 'maxConsumers', options.maxConsumers, 3, 1);
   const producerDuplicates = booleanOption(ENTRY, 'producerDuplicates', options.producerDuplicates, true);
+  const pins = {
+    partitions: optionalInteger('kafka.partitions', options.kafka?.partitions, 64),
+    prefetch: optionalInteger('rabbitmq.prefetch', options.rabbitmq?.prefetch, 65_535),
+    queueType: options.rabbitmq?.queueType,
+  };
+  if (pins.queueType !== undefined && pins.queueType !== 'classic' && pins.queueType !== 'quorum') {
+    throw new RangeError(
+      `${ENTRY}: rabbitmq.queueType must be "classic" or "quorum", got ${String(pins.queueType)}`,
+    );
+  }
 
   const plan: fc.Arbitrary<ScenarioPlan> = plainRecord({
     faults: faultPlansArbitrary({
       kinds: faultKinds,
       maxFaults,
+      minFaults,
       broker,
       messageIndexSpace: maxMessages,
       maxAcks: maxMessages,
@@ -102,13 +120,13 @@ export function scenarioArbitrary(options: ScenarioOptions): fc.Arbitrary<Scenar
     consumers: fc.integer({ min: 1, max: maxConsumers }),
     kafka:
       broker === 'kafka'
-        ? plainRecord({ partitions: fc.integer({ min: 1, max: MAX_PARTITIONS }) })
+        ? plainRecord({ partitions: pinned(pins.partitions, fc.integer({ min: 1, max: MAX_PARTITIONS })) })
         : fc.constant(undefined),
     rabbitmq:
       broker === 'rabbitmq'
         ? plainRecord({
-            prefetch: fc.integer({ min: 1, max: MAX_PREFETCH }),
-            queueType: fc.constantFrom('classic' as const, 'quorum' as const),
+            prefetch: pinned(pins.prefetch, fc.integer({ min: 1, max: MAX_PREFETCH })),
+            queueType: pinned(pins.queueType, fc.constantFrom('classic' as const, 'quorum' as const)),
           })
         : fc.constant(undefined),
   });
@@ -124,6 +142,15 @@ export function scenarioArbitrary(options: ScenarioOptions): fc.Arbitrary<Scenar
     ...(p.rabbitmq !== undefined && { rabbitmq: p.rabbitmq }),
     faults: resolveFaultPlans(p.faults, p.messages),
   }));
+}
+
+function optionalInteger(name: string, value: number | undefined, max: number): number | undefined {
+  return value === undefined ? undefined : integerOption(ENTRY, name, value, 1, 1, max);
+}
+
+/** A pinned value, or the drawn one. */
+function pinned<T>(value: T | undefined, drawn: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return value === undefined ? drawn : fc.constant(value);
 }
 
 /** Usually no duplicates (4 in 5), otherwise 1..3 positions; shrinks to none first. */

@@ -17,7 +17,7 @@ import { assertNetworkFaultsSupported, isNetworkFault } from '../faults/network.
 import { scenarioArbitrary } from '../generate/index.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';
 import type { Scenario, Semantics } from '../model/scenario.ts';
-import type { Verdict } from '../model/verdict.ts';
+import type { FindingCode, Verdict } from '../model/verdict.ts';
 import { resolveModulePath } from '../workers/load.ts';
 import type { RuntimeSpec } from '../workers/worker-config.ts';
 import { harnessProcessor, type RunOutcome, runScenario } from './run-scenario.ts';
@@ -44,15 +44,23 @@ export interface CertifyOptions {
   runs?: number;
   /** Total time budget in ms; runs stop when it is spent. Default 600 000. */
   timeLimit?: number;
-  /** Time budget for shrinking once a failure is found, in ms. Default 120 000. */
+  /** Time budget for shrinking once a failure is found, in ms (0: do not shrink). Default 120 000. */
   shrinkTimeLimit?: number;
   seed?: number;
   /** Fault kinds to draw from. Default DEFAULT_FAULT_KINDS[broker kind]. */
   faults?: readonly FaultKind[];
   /** At most this many faults per scenario. Default 2. */
   maxFaults?: number;
+  /** At least this many faults per scenario. Default 0. */
+  minFaults?: number;
   /** Messages per scenario, at most. Default 20. */
   maxMessages?: number;
+  /** Messages per scenario, at least. Default 0. */
+  minMessages?: number;
+  /** Pin Kafka settings instead of drawing them (partitions 1..4). */
+  kafka?: { partitions?: number };
+  /** Pin RabbitMQ settings instead of drawing them (queue type, prefetch 1..10). */
+  rabbitmq?: { queueType?: 'classic' | 'quorum'; prefetch?: number };
   /** At most this many consumers. Default 3. */
   maxConsumers?: number;
   /** Where scenario files and run histories go. Default `.ackcheck`. */
@@ -73,6 +81,8 @@ export type CertifyProgress =
       /** Of those, faults whose trigger was reached and that were injected. */
       faultsInjected: number;
       durationMs: number;
+      /** Codes of every finding of the run, violations or not (e.g. duplicates under at-least-once). */
+      findings: readonly FindingCode[];
     }
   | { type: 'shrink'; step: number; messages: number; faults: number; valid: boolean | 'unknown' }
   | { type: 'error'; message: string }
@@ -132,12 +142,14 @@ function validate(options: CertifyOptions): void {
   for (const [name, value] of Object.entries({
     runs: options.runs,
     timeLimit: options.timeLimit,
-    shrinkTimeLimit: options.shrinkTimeLimit,
     maxMessages: options.maxMessages,
   })) {
     if (value !== undefined && !(Number.isInteger(value) && value > 0))
       fail(`${name} must be a positive integer, got ${value}`);
   }
+  const shrink = options.shrinkTimeLimit;
+  if (shrink !== undefined && !(Number.isInteger(shrink) && shrink >= 0))
+    fail(`shrinkTimeLimit must be an integer >= 0 (0: do not shrink), got ${shrink}`);
 }
 
 function size(s: Scenario): number {
@@ -193,6 +205,10 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
     faultKinds,
     maxFaults: options.maxFaults ?? 2,
     maxConsumers: options.maxConsumers ?? 3,
+    minMessages: options.minMessages,
+    minFaults: options.minFaults,
+    kafka: options.kafka,
+    rabbitmq: options.rabbitmq,
     ...(processor.payload ? { payload: processor.payload } : {}),
   });
 
@@ -208,7 +224,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   let inFlight: Promise<unknown> | undefined;
   let closed = false;
   const property = fc.asyncProperty(arbitrary, async (scenario) => {
-    if (firstFailureAt !== undefined && Date.now() - firstFailureAt > shrinkBudget) return true; // budget spent: stop shrinking
+    if (firstFailureAt !== undefined && Date.now() - firstFailureAt >= shrinkBudget) return true; // budget spent: stop shrinking
     let outcome: RunOutcome;
     try {
       const running = runScenario(scenario, {
@@ -246,6 +262,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
           outcome.history.flatMap((e) => (e.type === 'fault-start' && e.fault >= 0 ? [e.fault] : [])),
         ).size,
         durationMs: outcome.durationMs,
+        findings: outcome.verdict.findings.map((f) => f.code),
       });
     } else {
       shrinkSteps += 1;

@@ -12,12 +12,13 @@ import { provisionTopic } from '../brokers/kafka/admin.ts';
 import { produce, remaining } from '../brokers/producer.ts';
 import { provisionQueue } from '../brokers/rabbitmq/admin.ts';
 import type { RunTarget } from '../brokers/runtime.ts';
+import { compareFinalState } from '../check/final-state.ts';
 import { check } from '../check/index.ts';
 import { sleep } from '../deadline.ts';
 import { isNetworkFault, openConsumerPath } from '../faults/network.ts';
 import type { Fault } from '../model/fault.ts';
 import type { HistoryEvent, HistoryEventInput } from '../model/history.ts';
-import type { JsonValue } from '../model/message.ts';
+import type { JsonValue, Message } from '../model/message.ts';
 import type { Processor } from '../model/processor.ts';
 import type { Scenario } from '../model/scenario.ts';
 import type { Verdict } from '../model/verdict.ts';
@@ -250,7 +251,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     [join(dir, 'producer.jsonl'), join(dir, 'harness.jsonl'), ...pool.historyFiles].map(readHistoryFile),
   );
   const finalState = await processor.snapshot(namespace);
-  const referenceState = await reference(processor, scenario, `ref_${runId}`);
+  const referenceState = await referenceFor(processor, scenario, history, finalState, `ref_${runId}`);
   const stuckIds = drained ? [] : unprocessedIds(history);
   const verdict = check({
     scenario,
@@ -263,10 +264,56 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   return { scenario, history, finalState, referenceState, drained, verdict, durationMs: Date.now() - began };
 }
 
-/** The exactly-once reference: each distinct message once, in produce order, in-process. */
-async function reference(processor: Processor, scenario: Scenario, namespace: string): Promise<JsonValue> {
+/** Above this many partly processed messages, at-most-once tries only "none" and "all" of them. */
+const MAX_PARTIAL_SUBSETS = 4;
+
+/**
+ * The reference state to compare with. At-least-once: every distinct message. At-most-once may
+ * lose messages, so the reference holds the messages processed to completion, plus any subset
+ * of those whose processing began but did not finish (a crash or an error may come before or
+ * after the effect): the first candidate equal to the final state, else the completed-only one.
+ */
+async function referenceFor(
+  processor: Processor,
+  scenario: Scenario,
+  history: readonly HistoryEvent[],
+  finalState: JsonValue,
+  namespace: string,
+): Promise<JsonValue> {
+  if (scenario.semantics === 'at-least-once') return reference(processor, scenario.messages, namespace);
+  const completed = new Set<string>();
+  const begun = new Set<string>();
+  for (const e of history) {
+    if (e.type === 'process-end' && e.outcome === 'ok') completed.add(e.id);
+    if (e.type === 'process-begin') begun.add(e.id);
+  }
+  const partial = [...begun].filter((id) => !completed.has(id));
+  const subsets: string[][] =
+    partial.length <= MAX_PARTIAL_SUBSETS
+      ? Array.from({ length: 2 ** partial.length }, (_, mask) => partial.filter((_id, i) => mask & (1 << i)))
+      : [[], partial];
+  let first: JsonValue | undefined;
+  for (const subset of subsets) {
+    const ids = new Set([...completed, ...subset]);
+    const state = await reference(
+      processor,
+      scenario.messages.filter((m) => ids.has(m.id)),
+      namespace,
+    );
+    first ??= state;
+    if (compareFinalState(finalState, state).equal) return state;
+  }
+  return first as JsonValue;
+}
+
+/** The exactly-once reference: each of these distinct messages once, in produce order, in-process. */
+async function reference(
+  processor: Processor,
+  messages: readonly Message[],
+  namespace: string,
+): Promise<JsonValue> {
   await processor.reset(namespace);
-  for (const message of scenario.messages) {
+  for (const message of messages) {
     await processor.process(message, {
       namespace,
       attempt: 1,

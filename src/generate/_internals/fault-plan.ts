@@ -59,6 +59,8 @@ export interface FaultPlan {
 export interface FaultPlanConstraints {
   readonly kinds: readonly FaultKind[];
   readonly maxFaults: number;
+  /** At least this many faults (default 0), e.g. for a test that needs one. */
+  readonly minFaults?: number;
   readonly broker: BrokerKindName;
   /** Phase triggers draw `messageIndex` in `[0, messageIndexSpace)`; 0 means no phase triggers. */
   readonly messageIndexSpace: number;
@@ -108,7 +110,8 @@ export function faultPlansArbitrary(c: FaultPlanConstraints): fc.Arbitrary<Fault
     });
   }
   if (weighted.length === 0 || c.maxFaults === 0) return fc.constant([]);
-  return fc.array(fc.oneof(...weighted), { maxLength: c.maxFaults });
+  const minLength = Math.min(c.minFaults ?? 0, c.maxFaults);
+  return fc.array(fc.oneof(...weighted), { minLength, maxLength: c.maxFaults });
 }
 
 /**

@@ -1,0 +1,4 @@
+import { suiteTests } from './__test-helpers__/cells.ts';
+import { runtimesSuite } from './runtimes.ts';
+
+suiteTests(runtimesSuite);
