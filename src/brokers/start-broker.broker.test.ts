@@ -73,7 +73,10 @@ describe('startBroker failures', () => {
         image: anyRabbit?.image,
         readyTimeoutMs: 30_000,
       }).catch((e: unknown) => e);
-      expect(isAckcheckError(error, 'BROKER_EXITED')).toBe(true);
+      expect(
+        isAckcheckError(error, 'BROKER_EXITED'),
+        `${String(error)} / ${String((error as Error).cause)} / ${anyRabbit?.image}`,
+      ).toBe(true);
       expect((error as Error).message).toMatch(/kafka-storage\.sh/);
       expect(await ourContainerNames()).toEqual(before);
     },

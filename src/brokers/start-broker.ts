@@ -279,6 +279,13 @@ async function explainStartFailure(
 ): Promise<AckcheckError> {
   const { id, name, hostPort, readyTimeoutMs, logTail } = attempt;
   const message = describeError(error);
+  // testcontainers may report an exited container as a timeout (e.g. "waiting for container
+  // ports to be bound"): ask Docker before the container goes.
+  const state = await engine
+    .getContainer(name)
+    .inspect()
+    .then((c) => c.State.Status)
+    .catch(() => undefined);
   await removeContainer(engine, name).catch(() => undefined);
   await new Promise((r) => setImmediate(r)); // let the log consumer take the last lines
   if (/port is already allocated|address already in use/i.test(message)) {
@@ -288,7 +295,7 @@ async function explainStartFailure(
       { cause: error },
     );
   }
-  if (/log stream ended|exited|not running/i.test(message)) {
+  if (state === 'exited' || state === 'dead' || /log stream ended|exited|not running/i.test(message)) {
     return new AckcheckError(
       'BROKER_EXITED',
       `${id} exited during start-up (container ${name}). The image may not be a ${id} image, or the broker ` +

@@ -137,7 +137,7 @@ describe.runIf(rabbit)('ackcheck certify / replay on an external broker', () => 
     expect(r.stderr).toMatch(/\[1\/1\] sqlite-increment\.ts on rabbitmq-4\.0 \(at-least-once\)/); // line progress (CI)
     expect(r.stdout).not.toContain(String.fromCharCode(27)); // no colour when not a terminal
     expect(r.stdout).toMatch(/sqlite-increment\.ts\s+rabbitmq-4\.0\s+at-least-once\s+FAIL/); // summary table
-    expect(r.stdout).toMatch(/final-state: The final state differs/);
+    expect(r.stdout).toMatch(/final-state \(idempotent-state, violation\): The final state differs/);
     const file = /replay: ackcheck replay (\S+\.json)/.exec(r.stdout)?.[1];
     expect(file && existsSync(file)).toBe(true);
     expect(JSON.parse(readFileSync(file as string, 'utf8'))).toMatchObject({
