@@ -11,6 +11,8 @@ set -uo pipefail
 case "${1:-}" in
   demo)
     shift
+    # Build too, so that processors importing 'ackcheck' (the README's examples) resolve here.
+    npm run --silent build || exit 2
     exec node src/cli/main.ts demo "$@"
     ;;
   test)

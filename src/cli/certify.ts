@@ -66,7 +66,9 @@ function summaryTable(results: readonly CertifyResult[]): string {
       r.broker,
       r.semantics,
       r.ok ? green('pass') : red('FAIL'),
-      String(r.runs) + (r.interrupted ? ' (time limit)' : ''),
+      String(r.runs) +
+        (r.interrupted ? ' (time limit)' : '') +
+        (r.errors.length ? ` (+${r.errors.length} skipped: infrastructure errors above)` : ''),
       String(r.shrinkSteps),
       `${(r.durationMs / 1000).toFixed(1)} s`,
     ]),

@@ -24,9 +24,16 @@ async function importModule(path: string, what: string): Promise<Record<string, 
   try {
     return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   } catch (error) {
+    const code = (error as { code?: string } | undefined)?.code;
+    const advice =
+      code === 'ERR_MODULE_NOT_FOUND' && /[\\/]dist[\\/]src[\\/]/.test(describeError(error))
+        ? " It imports 'ackcheck' from a clone that is not built yet: run `npm run build` there (scripts/run.sh does it)."
+        : code === 'ERR_MODULE_NOT_FOUND'
+          ? ' Install the package it imports, or fix the import path.'
+          : '';
     throw new AckcheckError(
       'PROCESSOR_INVALID',
-      `${what} module ${absolute} failed to load: ${describeError(error)}`,
+      `${what} module ${absolute} failed to load: ${describeError(error)}.${advice}`,
       {
         cause: error,
       },
