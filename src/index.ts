@@ -1,6 +1,8 @@
 /**
- * ackcheck's public API. The conformance engine (certify, replay) builds on these broker
- * primitives; today the package exports broker control, provisioning and round trips.
+ * ackcheck's public API: certify() / replay() and their options and results, the processor
+ * and runtime interfaces, the suites runner, reports, configuration, and the broker control,
+ * provisioning and round trips they build on. vitest helpers live in `ackcheck/vitest`, the
+ * ready-made suites in `ackcheck/suites`.
  */
 export {
   type BrokerFault,
@@ -84,3 +86,18 @@ export {
   type SuiteProgress,
   type SuiteResult,
 } from './harness/suite.ts';
+export {
+  formatHtml,
+  formatJunit,
+  formatResult,
+  jsonReport,
+  type JsonReport,
+  type FormatOptions,
+  REPORT_FORMATS,
+  type ReportFormat,
+  type ReportPaths,
+  resultStatus,
+  type ResultStatus,
+  writeReports,
+  type WriteReportsOptions,
+} from './report/index.ts';
