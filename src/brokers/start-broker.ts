@@ -266,9 +266,30 @@ class LogTail {
       if (this.#lines.length > this.#size) this.#lines.shift();
     });
   }
+  /** When the follower saw nothing (testcontainers attaches it late), the lines Docker kept. */
+  async fill(engine: Dockerode, name: string): Promise<void> {
+    if (this.#lines.length > 0) return;
+    const raw = await engine
+      .getContainer(name)
+      .logs({ stdout: true, stderr: true, tail: this.#size, follow: false })
+      .catch(() => undefined);
+    if (raw) this.#lines.push(...demuxDockerLog(raw).split('\n').filter(Boolean).slice(-this.#size));
+  }
   toString(): string {
     return this.#lines.length ? `\nLast log lines:\n${this.#lines.join('\n')}` : '';
   }
+}
+
+/** Docker's log stream of a container without a TTY: frames of an 8-byte header and a payload. */
+function demuxDockerLog(raw: Buffer): string {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at + 8 <= raw.length) {
+    const size = raw.readUInt32BE(at + 4);
+    parts.push(raw.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 /** Turns a testcontainers start failure into an AckcheckError that says what happened and what to do. */
@@ -286,8 +307,9 @@ async function explainStartFailure(
     .inspect()
     .then((c) => c.State.Status)
     .catch(() => undefined);
-  await removeContainer(engine, name).catch(() => undefined);
   await new Promise((r) => setImmediate(r)); // let the log consumer take the last lines
+  await logTail.fill(engine, name);
+  await removeContainer(engine, name).catch(() => undefined);
   if (/port is already allocated|address already in use/i.test(message)) {
     return new AckcheckError(
       'PORT_IN_USE',
