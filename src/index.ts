@@ -53,8 +53,13 @@ export {
   type RuntimeOptions,
   type StepOrder,
 } from './brokers/runtime.ts';
-export { kafkaRuntime } from './brokers/kafka/runtime.ts';
-export { rabbitmqRuntime } from './brokers/rabbitmq/runtime.ts';
+export { kafkaConsumerFor, kafkaDelivery, kafkaRuntime } from './brokers/kafka/runtime.ts';
+export {
+  amqpDelivery,
+  type AmqpSession,
+  openAmqpSession,
+  rabbitmqRuntime,
+} from './brokers/rabbitmq/runtime.ts';
 export { check, type CheckInput } from './check/index.ts';
 export { scenarioArbitrary, type ScenarioOptions } from './generate/index.ts';
 export {

@@ -128,8 +128,8 @@ async function resolveImage(engine: Dockerode, version: BrokerVersion, explicit?
   );
 }
 
-/** A free port on the host, other than `taken`. */
-async function freePort(taken: readonly number[] = []): Promise<number> {
+/** A free port on 127.0.0.1, other than `taken`. */
+export async function freePort(taken: readonly number[] = []): Promise<number> {
   for (;;) {
     const port = await anyFreePort();
     if (!taken.includes(port)) return port;

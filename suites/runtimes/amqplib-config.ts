@@ -3,9 +3,8 @@
  * without requeue on a processor error). The `rabbitmq-queue-types` suite certifies each one
  * to find out what it delivers.
  */
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { amqpUrl } from '../../src/brokers/rabbitmq/admin.ts';
-import { decodeMessage, type Delivery, HEADERS, type Runtime } from '../../src/brokers/runtime.ts';
+import { amqpDelivery, type AmqpSession, openAmqpSession } from '../../src/brokers/rabbitmq/runtime.ts';
+import type { Runtime } from '../../src/brokers/runtime.ts';
 import { sleep } from '../../src/deadline.ts';
 import type { Semantics } from '../../src/model/scenario.ts';
 
@@ -22,21 +21,9 @@ export interface AmqplibConfig {
   readonly retryBackoffMs?: number;
 }
 
-const CONNECT_DEADLINE_MS = 60_000;
-
-function toDelivery(msg: ConsumeMessage): Delivery {
-  return {
-    message: decodeMessage(msg.content),
-    copy: Number(msg.properties.headers?.[HEADERS.copy] ?? 0),
-    redelivered: msg.fields.redelivered,
-    deliveryTag: msg.fields.deliveryTag,
-  };
-}
-
 export function amqplibConfigRuntime(config: AmqplibConfig): Runtime {
   const onError = config.onError ?? { method: 'nack', requeue: true };
-  let connection: ChannelModel | undefined;
-  let channel: Channel | undefined;
+  let session: AmqpSession | undefined;
   return {
     name: config.name,
     broker: 'rabbitmq',
@@ -44,28 +31,15 @@ export function amqplibConfigRuntime(config: AmqplibConfig): Runtime {
     async start(ctx) {
       if (ctx.target.kind !== 'rabbitmq') throw new Error(`${config.name} needs a RabbitMQ target`);
       const { queue, prefetch } = ctx.target;
-      const deadline = Date.now() + CONNECT_DEADLINE_MS; // the broker may be restarting
-      for (;;) {
-        try {
-          connection = await amqp.connect(`${amqpUrl(ctx.broker)}?heartbeat=5`);
-          break;
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await sleep(250);
-        }
-      }
-      connection.on('error', () => undefined);
-      connection.on('close', () => ctx.fail(new Error('AMQP connection closed')));
-      const ch = await connection.createChannel();
-      channel = ch;
-      ch.on('error', () => undefined);
+      session = await openAmqpSession(ctx); // retries while the broker may be restarting
+      const ch = session.channel;
       await ch.prefetch(prefetch);
       if (config.noAck) {
         await ch.consume(
           queue,
           async (msg) => {
             if (!msg) return;
-            const d = toDelivery(msg);
+            const d = amqpDelivery(msg);
             ctx.delivered(d);
             ctx.acknowledged(d); // with noAck, delivered is acknowledged
             await ctx.process(d).catch(() => undefined);
@@ -76,7 +50,7 @@ export function amqplibConfigRuntime(config: AmqplibConfig): Runtime {
       }
       await ch.consume(queue, async (msg) => {
         if (!msg) return;
-        const d = toDelivery(msg);
+        const d = amqpDelivery(msg);
         ctx.delivered(d);
         try {
           await ctx.process(d);
@@ -91,9 +65,7 @@ export function amqplibConfigRuntime(config: AmqplibConfig): Runtime {
       });
     },
     async stop() {
-      connection?.removeAllListeners('close');
-      await channel?.close().catch(() => undefined);
-      await connection?.close().catch(() => undefined);
+      await session?.close();
     },
   };
 }

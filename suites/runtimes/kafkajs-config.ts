@@ -9,9 +9,8 @@
  * that partition below O.
  */
 import type { Consumer, KafkaMessage } from 'kafkajs';
-import { KAFKA_CONSUMER_TIMINGS } from '../../src/brokers/kafka/runtime.ts';
-import { kafkaClient } from '../../src/brokers/kafka/client.ts';
-import { decodeMessage, type Delivery, HEADERS, type Runtime } from '../../src/brokers/runtime.ts';
+import { kafkaConsumerFor, kafkaDelivery } from '../../src/brokers/kafka/runtime.ts';
+import type { Delivery, Runtime } from '../../src/brokers/runtime.ts';
 import type { Semantics } from '../../src/model/scenario.ts';
 
 export interface KafkajsConfig {
@@ -38,19 +37,6 @@ export interface KafkajsConfig {
   readonly commitAfterProcess?: boolean;
 }
 
-function toDelivery(m: KafkaMessage, partition: number, seen: Set<string>): Delivery {
-  const position = `${partition}:${m.offset}`;
-  const redelivered = seen.has(position);
-  seen.add(position);
-  return {
-    message: decodeMessage(m.value),
-    copy: Number(m.headers?.[HEADERS.copy]?.toString() ?? 0),
-    redelivered,
-    partition,
-    offset: m.offset,
-  };
-}
-
 export function kafkajsConfigRuntime(config: KafkajsConfig): Runtime {
   let consumer: Consumer | undefined;
   return {
@@ -58,17 +44,7 @@ export function kafkajsConfigRuntime(config: KafkajsConfig): Runtime {
     broker: 'kafka',
     semantics: config.semantics ?? 'at-least-once',
     async start(ctx) {
-      if (ctx.target.kind !== 'kafka') throw new Error(`${config.name} needs a Kafka target`);
-      const { topic, groupId } = ctx.target;
-      const kafka = kafkaClient(ctx.broker, {
-        clientId: `ackcheck-${ctx.worker}`,
-        retry: { retries: 30, maxRetryTime: 2_000 },
-      });
-      const c = kafka.consumer({
-        groupId,
-        ...KAFKA_CONSUMER_TIMINGS,
-        retry: { retries: 30, maxRetryTime: 2_000 },
-      });
+      const { consumer: c, topic } = kafkaConsumerFor(ctx);
       consumer = c;
       const seen = new Set<string>();
       let work: Promise<void> = Promise.resolve();
@@ -90,7 +66,7 @@ export function kafkajsConfigRuntime(config: KafkajsConfig): Runtime {
         }
       });
       const deliver = (m: KafkaMessage, partition: number): Delivery => {
-        const d = toDelivery(m, partition, seen);
+        const d = kafkaDelivery(m, partition, seen);
         ctx.delivered(d);
         if (config.autoCommit) {
           const list = pending.get(partition) ?? [];

@@ -10,9 +10,16 @@
  * acknowledged only once a commit covering it succeeded. A batch waits for its commits
  * before it ends, so no commit outlives the generation that owns the partition.
  */
-import type { Consumer, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerConfig, KafkaMessage } from 'kafkajs';
 import { sleep } from '../../deadline.ts';
-import { decodeMessage, type Delivery, orderFor, type Runtime, type RuntimeOptions } from '../runtime.ts';
+import {
+  decodeMessage,
+  type Delivery,
+  orderFor,
+  type Runtime,
+  type RuntimeContext,
+  type RuntimeOptions,
+} from '../runtime.ts';
 import { HEADERS } from '../runtime.ts';
 import { kafkaClient } from './client.ts';
 
@@ -23,13 +30,42 @@ export const KAFKA_CONSUMER_TIMINGS = {
   rebalanceTimeout: 5_000,
 };
 
-function toDelivery(m: KafkaMessage, partition: number, seen: Set<string>): Delivery {
+/**
+ * A message of ackcheck's producer as a `Delivery` (for `ctx.delivered` and friends): `seen`
+ * holds the partition:offset positions this consumer has had, to mark redeliveries. For
+ * runtimes of your own too.
+ */
+export function kafkaDelivery(m: KafkaMessage, partition: number, seen: Set<string>): Delivery {
   const message = decodeMessage(m.value);
   const copy = Number(m.headers?.[HEADERS.copy]?.toString() ?? 0);
   const position = `${partition}:${m.offset}`;
   const redelivered = seen.has(position);
   seen.add(position);
   return { message, copy, redelivered, partition, offset: m.offset };
+}
+
+/**
+ * A kafkajs consumer for a runtime's target, with the kit's timings (a killed consumer is
+ * noticed in about two seconds) and retries that ride out a broker restart. For runtimes of
+ * your own: pass `config` for your own consumer settings on top.
+ */
+export function kafkaConsumerFor(
+  ctx: RuntimeContext,
+  config: Partial<ConsumerConfig> = {},
+): { consumer: Consumer; topic: string; groupId: string } {
+  if (ctx.target.kind !== 'kafka') throw new Error('this runtime needs a Kafka target');
+  const { topic, groupId } = ctx.target;
+  const kafka = kafkaClient(ctx.broker, {
+    clientId: `ackcheck-${ctx.worker}`,
+    retry: { retries: 30, maxRetryTime: 2_000 },
+  });
+  const consumer = kafka.consumer({
+    groupId,
+    ...KAFKA_CONSUMER_TIMINGS,
+    retry: { retries: 30, maxRetryTime: 2_000 },
+    ...config,
+  });
+  return { consumer, topic, groupId };
 }
 
 export function kafkaRuntime(options: RuntimeOptions): Runtime {
@@ -41,17 +77,7 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
     broker: 'kafka',
     semantics: options.semantics,
     async start(ctx) {
-      if (ctx.target.kind !== 'kafka') throw new Error('kafkaRuntime needs a Kafka target');
-      const { topic, groupId } = ctx.target;
-      const kafka = kafkaClient(ctx.broker, {
-        clientId: `ackcheck-${ctx.worker}`,
-        retry: { retries: 30, maxRetryTime: 2_000 },
-      });
-      const c = kafka.consumer({
-        groupId,
-        ...KAFKA_CONSUMER_TIMINGS,
-        retry: { retries: 30, maxRetryTime: 2_000 },
-      });
+      const { consumer: c, topic } = kafkaConsumerFor(ctx);
       consumer = c;
       const seen = new Set<string>();
       const commit = (partition: number, offset: string) =>
@@ -76,7 +102,7 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
           async function consumeBatch(): Promise<void> {
             for (const m of batch.messages) {
               if (!isRunning() || isStale()) return;
-              const d = toDelivery(m, batch.partition, seen);
+              const d = kafkaDelivery(m, batch.partition, seen);
               ctx.delivered(d);
               if (order === 'process-then-ack') {
                 // Retry in place until the processor succeeds (the message is not acknowledged before).

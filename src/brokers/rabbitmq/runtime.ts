@@ -12,11 +12,13 @@ import {
   HEADERS,
   orderFor,
   type Runtime,
+  type RuntimeContext,
   type RuntimeOptions,
 } from '../runtime.ts';
 import { amqpUrl } from './admin.ts';
 
-function toDelivery(msg: ConsumeMessage): Delivery {
+/** A message of ackcheck's producer as a `Delivery` (for `ctx.delivered` and friends). For runtimes of your own too. */
+export function amqpDelivery(msg: ConsumeMessage): Delivery {
   return {
     message: decodeMessage(msg.content),
     copy: Number(msg.properties.headers?.[HEADERS.copy] ?? 0),
@@ -25,11 +27,52 @@ function toDelivery(msg: ConsumeMessage): Delivery {
   };
 }
 
+/** A connection and a channel opened for a runtime. `close()` ends both without failing the worker. */
+export interface AmqpSession {
+  readonly connection: ChannelModel;
+  readonly channel: Channel;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a connection and a channel the way ackcheck's runtimes do, for runtimes of your own:
+ * retries for a minute (the broker may be restarting when a worker starts), and ends the
+ * worker through `ctx.fail` when the connection is lost or the broker closes the channel (a
+ * delivery that outlived the consumer timeout), so that the harness starts a replacement.
+ */
+export async function openAmqpSession(ctx: RuntimeContext): Promise<AmqpSession> {
+  const deadline = Date.now() + 60_000;
+  let connection: ChannelModel;
+  for (;;) {
+    try {
+      connection = await amqp.connect(`${amqpUrl(ctx.broker)}?heartbeat=5`);
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(250);
+    }
+  }
+  connection.on('error', () => undefined);
+  connection.on('close', () => ctx.fail(new Error('AMQP connection closed')));
+  const channel = await connection.createChannel();
+  channel.on('error', () => undefined);
+  channel.on('close', () => ctx.fail(new Error('AMQP channel closed')));
+  return {
+    connection,
+    channel,
+    async close() {
+      connection.removeAllListeners('close');
+      channel.removeAllListeners('close');
+      await channel.close().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+    },
+  };
+}
+
 export function rabbitmqRuntime(options: RuntimeOptions): Runtime {
   const order = orderFor(options);
   const backoff = options.retryBackoffMs ?? 200;
-  let connection: ChannelModel | undefined;
-  let channel: Channel | undefined;
+  let session: AmqpSession | undefined;
   return {
     name: `rabbitmq-${options.semantics}${options.order ? ` (${order})` : ''}`,
     broker: 'rabbitmq',
@@ -37,31 +80,13 @@ export function rabbitmqRuntime(options: RuntimeOptions): Runtime {
     async start(ctx) {
       if (ctx.target.kind !== 'rabbitmq') throw new Error('rabbitmqRuntime needs a RabbitMQ target');
       const { queue, prefetch } = ctx.target;
-      // A lost connection ends the runtime (ctx.fail): the harness starts a replacement worker.
-      // The broker may be restarting when this worker starts: keep trying for a minute.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        try {
-          connection = await amqp.connect(`${amqpUrl(ctx.broker)}?heartbeat=5`);
-          break;
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-          await sleep(250);
-        }
-      }
-      connection.on('error', () => undefined);
-      connection.on('close', () => ctx.fail(new Error('AMQP connection closed')));
-      const ch = await connection.createChannel();
-      channel = ch;
-      ch.on('error', () => undefined);
-      // The broker closes a channel whose delivery outlived the consumer timeout: its consumer
-      // is gone, so end the runtime like a lost connection.
-      ch.on('close', () => ctx.fail(new Error('AMQP channel closed')));
+      session = await openAmqpSession(ctx);
+      const ch = session.channel;
       await ch.prefetch(prefetch);
       if (order === 'process-then-ack') {
         await ch.consume(queue, async (msg) => {
           if (!msg) return;
-          const d = toDelivery(msg);
+          const d = amqpDelivery(msg);
           ctx.delivered(d);
           try {
             await ctx.process(d);
@@ -78,7 +103,7 @@ export function rabbitmqRuntime(options: RuntimeOptions): Runtime {
           queue,
           async (msg) => {
             if (!msg) return;
-            const d = toDelivery(msg);
+            const d = amqpDelivery(msg);
             ctx.delivered(d);
             ctx.acknowledged(d); // noAck: delivered is acknowledged
             await ctx.process(d).catch(() => undefined);
@@ -88,10 +113,7 @@ export function rabbitmqRuntime(options: RuntimeOptions): Runtime {
       }
     },
     async stop() {
-      connection?.removeAllListeners('close');
-      channel?.removeAllListeners('close');
-      await channel?.close().catch(() => undefined);
-      await connection?.close().catch(() => undefined);
+      await session?.close();
     },
   };
 }
