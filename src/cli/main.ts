@@ -70,6 +70,7 @@ export function buildProgram(): Command {
     .command('status')
     .description("list ackcheck's broker containers")
     .option('--json', 'print one JSON object')
+    .addHelpText('after', '\nExamples:\n  $ ackcheck brokers status\n  $ ackcheck brokers status --json')
     .action(async (opts: { json?: boolean }) => {
       const containers = await listOurContainers(await docker());
       if (opts.json) printJson({ containers });
@@ -85,6 +86,7 @@ export function buildProgram(): Command {
     .description(
       'remove every ackcheck broker container (shared ones and leftovers; not those of live test runs)',
     )
+    .addHelpText('after', '\nExamples:\n  $ ackcheck brokers down')
     .action(async () => {
       const removed = await removeUnusedContainers(await docker());
       console.log(removed.length ? `removed ${removed.join(', ')}` : 'nothing to remove');
