@@ -215,7 +215,16 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       if (pool.failure) throw pool.failure;
       await faultChain;
       quietSince = Math.max(quietSince, lastHealAt);
-      const size = pool.historyFiles.reduce((n, f) => n + readHistoryFile(f).length, 0);
+      // One read of each history file per poll: its size shows progress, and a live worker's
+      // file shows whether it is inside a stall.
+      const live = new Set(pool.liveHistoryFiles());
+      let size = 0;
+      let stalling = false;
+      for (const file of pool.historyFiles) {
+        const events = readHistoryFile(file);
+        size += events.length;
+        if (live.has(file) && inStall(events)) stalling = true;
+      }
       if (size !== lastSize) {
         lastSize = size;
         quietSince = Date.now();
@@ -223,7 +232,6 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       const left = await remaining(info, target).catch(() => Number.NaN);
       // RabbitMQ's queue count leaves out unacknowledged messages: a live worker inside a
       // stall still holds its delivery, so the run is not drained.
-      const stalling = pool.liveHistoryFiles().some((f) => inStall(readHistoryFile(f)));
       if (left === 0 && !stalling && Date.now() - quietSince >= 750 && pool.size > 0) {
         drained = true;
         break;

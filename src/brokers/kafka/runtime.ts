@@ -82,10 +82,7 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
       const seen = new Set<string>();
       const commit = (partition: number, offset: string) =>
         c.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
-      const committer = new GroupCommitter(
-        (partition, offset) => commit(partition, offset),
-        ctx.acknowledged,
-      );
+      const committer = new GroupCommitter(commit, ctx.acknowledged);
       await c.connect();
       await c.subscribe({ topics: [topic], fromBeginning: true });
       await c.run({
