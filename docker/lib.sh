@@ -30,10 +30,9 @@ image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
 need_root_tools() {
   [ "$(id -u)" = 0 ] || die "building images needs root (debootstrap and chroot); run as root or pull upstream images"
-  if ! command -v debootstrap >/dev/null; then
-    log "installing debootstrap"
-    apt-get install -y -qq debootstrap >/dev/null || { apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null; }
-  fi
+  # Through the shared installer: it serialises every host apt-get (parallel builds call this).
+  command -v debootstrap >/dev/null || bash "$(dirname "${BASH_SOURCE[0]}")/../scripts/apt-install.sh" debootstrap \
+    || die "could not install debootstrap"
 }
 
 # Kill anything a package's maintainer script left running inside the chroot (epmd, say).
@@ -50,6 +49,12 @@ kill_chroot_processes() {
 base_image() {
   local tag="$1" suite="$2"; shift 2
   if image_exists "$tag"; then log "base $tag present"; return 0; fi
+  # Parallel builds that share a base (both Kafka versions) build it once: the second waits.
+  mkdir -p "$ACKCHECK_CACHE"
+  local lockfd
+  exec {lockfd}>"$ACKCHECK_CACHE/base-${tag//[\/:]/-}.lock"
+  flock -w 900 "$lockfd" || die "waited 15 min for another build of $tag"
+  if image_exists "$tag"; then log "base $tag built by a parallel build"; return 0; fi
   need_root_tools
   local mirror; mirror=$(debian_mirror)
   local work; work=$(mktemp -d "${TMPDIR:-/tmp}/ackcheck-rootfs.XXXXXX")

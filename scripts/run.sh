@@ -4,6 +4,8 @@
 #   bash scripts/run.sh test   — lint, type-check, the whole test suite, and a leftover check
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Each command sets up only what it uses: the demo needs two broker images and no chromium.
+case "${1:-}" in demo) export ACKCHECK_SETUP=demo ;; *) export ACKCHECK_SETUP="${ACKCHECK_SETUP:-test}" ;; esac
 # shellcheck source=setup.sh
 . scripts/setup.sh || exit 2
 set -uo pipefail

@@ -6,7 +6,12 @@
 #   4. the broker images (upstream images where a registry answers, else built from docker/)
 #      and the fixtures' PostgreSQL 15 image (always built from docker/postgres/);
 #   5. chromium for the HTML report tests (Debian's package, when root on Debian).
+# Every host package (docker.io, debootstrap, chromium) is installed in ONE apt-get call, before
+# any parallel work, under a lock with a wait (scripts/apt-install.sh), so no two apt-get/dpkg
+# ever race; image builds then run in parallel and a failed build is retried once.
 # Source it (`. scripts/setup.sh`) to keep its PATH; scripts/run.sh does. Knobs:
+#   ACKCHECK_SETUP=demo|test (default test): demo sets up only what `run.sh demo` runs (the
+#     kafka-4.4 and rabbitmq-4.0 images, no PostgreSQL image, no chromium);
 #   ACKCHECK_CACHE (default ~/.cache/ackcheck), ACKCHECK_PULL=auto|never, ACKCHECK_SKIP_IMAGES=1.
 set -euo pipefail
 ACKCHECK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +20,11 @@ mkdir -p "$ACKCHECK_CACHE"
 
 _step() { printf '[setup] %s\n' "$*" >&2; }
 _die() { printf '[setup] error: %s\n' "$*" >&2; exit 2; }
+ACKCHECK_SETUP="${ACKCHECK_SETUP:-test}"
+case "$ACKCHECK_SETUP" in demo | test) ;; *) _die "ACKCHECK_SETUP=$ACKCHECK_SETUP: use demo or test" ;; esac
+_root_debian() { [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; }
+# Host packages this run needs, installed together by ensure_host_packages.
+_host_packages=()
 
 ensure_node() {
   local major=0
@@ -48,16 +58,11 @@ ensure_docker() {
   if [ -n "${DOCKER_HOST:-}" ]; then
     _die "DOCKER_HOST=$DOCKER_HOST does not answer. Start that engine, or unset DOCKER_HOST to use a local one."
   fi
-  local root_debian=0
-  if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then root_debian=1; fi
   if ! command -v dockerd >/dev/null || ! command -v docker >/dev/null; then
-    [ "$root_debian" = 1 ] || _die "no Docker engine answers. Install Docker (https://docs.docker.com/engine/install/) and start it, then run this again."
-    _step "installing Debian's docker.io"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io; } >/dev/null \
-      || _die "apt-get install docker.io failed"
+    _die "no Docker engine answers. Install Docker (https://docs.docker.com/engine/install/) and start it, then run this again."
   fi
   if ! pgrep -x dockerd >/dev/null; then
-    [ "$root_debian" = 1 ] || _die "dockerd is installed but not running. Start it (sudo systemctl start docker), then run this again."
+    _root_debian || _die "dockerd is installed but not running. Start it (sudo systemctl start docker), then run this again."
     _step "starting dockerd (log: $ACKCHECK_CACHE/dockerd.log)"
     setsid nohup dockerd >"$ACKCHECK_CACHE/dockerd.log" 2>&1 </dev/null &
   fi
@@ -82,53 +87,76 @@ try_pull() {
   timeout 300 docker pull -q "$1" >/dev/null 2>&1
 }
 
+# The images this run uses: local image | upstream image | override variable | build command.
+image_table() {
+  if [ "$ACKCHECK_SETUP" = test ]; then
+    echo "ackcheck/kafka:3.9.2|apache/kafka:3.9.2|ACKCHECK_IMAGE_KAFKA_3_9|docker/kafka/build.sh 3.9.2"
+  fi
+  echo "ackcheck/kafka:4.4.0|apache/kafka:4.4.0|ACKCHECK_IMAGE_KAFKA_4_4|docker/kafka/build.sh 4.4.0"
+  if [ "$ACKCHECK_SETUP" = test ]; then
+    echo "ackcheck/rabbitmq:3.10|rabbitmq:3.10|ACKCHECK_IMAGE_RABBITMQ_3_10|docker/rabbitmq/build.sh bookworm ackcheck/rabbitmq:3.10"
+  fi
+  echo "ackcheck/rabbitmq:4.0|rabbitmq:4.0|ACKCHECK_IMAGE_RABBITMQ_4_0|docker/rabbitmq/build.sh trixie ackcheck/rabbitmq:4.0"
+  if [ "$ACKCHECK_SETUP" = test ]; then
+    # The fixtures' state store; always ackcheck's own image (no upstream: its start script differs).
+    echo "ackcheck/postgres:15|-|ACKCHECK_IMAGE_POSTGRES_15|docker/postgres/build.sh ackcheck/postgres:15"
+  fi
+}
+
+# Decides, before anything runs in parallel, which host packages are missing, and installs them
+# all in one serial apt-get (scripts/apt-install.sh, under a lock with a wait).
+ensure_host_packages() {
+  local need_images=0 entry local_img upstream env build
+  if ! command -v dockerd >/dev/null || ! command -v docker >/dev/null; then
+    _host_packages+=(docker.io); need_images=1
+  elif [ "${ACKCHECK_SKIP_IMAGES:-0}" != 1 ]; then
+    ensure_docker
+    while IFS='|' read -r local_img upstream env build; do
+      image_ready "$local_img" "$upstream" "$env" || need_images=1
+    done < <(image_table)
+  fi
+  if [ "$need_images" = 1 ] && [ "${ACKCHECK_SKIP_IMAGES:-0}" != 1 ]; then
+    command -v debootstrap >/dev/null || _host_packages+=(debootstrap)
+    command -v mvn >/dev/null || _host_packages+=(maven)
+  fi
+  if [ "$ACKCHECK_SETUP" = test ] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+    _host_packages+=(chromium)
+  fi
+  [ "${#_host_packages[@]}" -gt 0 ] || return 0
+  if ! _root_debian; then
+    case " ${_host_packages[*]} " in *" docker.io "*) _die "no Docker engine answers. Install Docker (https://docs.docker.com/engine/install/) and start it, then run this again." ;; esac
+    _step "warning: missing host packages (${_host_packages[*]}); install them (Debian: apt-get install ${_host_packages[*]}). chromium is only needed by the HTML report tests."
+    return 0
+  fi
+  _step "installing Debian packages: ${_host_packages[*]}"
+  bash "$ACKCHECK_ROOT/scripts/apt-install.sh" "${_host_packages[@]}" || _die "apt-get install ${_host_packages[*]} failed"
+}
+
 ensure_images() {
   [ "${ACKCHECK_SKIP_IMAGES:-0}" = 1 ] && return 0
-  local jobs=() logs=() entry local_img upstream env build
-  # local image | upstream image | override variable | build command
-  local table=(
-    "ackcheck/kafka:3.9.2|apache/kafka:3.9.2|ACKCHECK_IMAGE_KAFKA_3_9|docker/kafka/build.sh 3.9.2 && docker/kafka/build.sh 4.4.0"
-    "ackcheck/kafka:4.4.0|apache/kafka:4.4.0|ACKCHECK_IMAGE_KAFKA_4_4|docker/kafka/build.sh 4.4.0"
-    "ackcheck/rabbitmq:3.10|rabbitmq:3.10|ACKCHECK_IMAGE_RABBITMQ_3_10|docker/rabbitmq/build.sh bookworm ackcheck/rabbitmq:3.10"
-    "ackcheck/rabbitmq:4.0|rabbitmq:4.0|ACKCHECK_IMAGE_RABBITMQ_4_0|docker/rabbitmq/build.sh trixie ackcheck/rabbitmq:4.0"
-    # The fixtures' state store; always ackcheck's own image (no upstream: its start script differs).
-    "ackcheck/postgres:15|-|ACKCHECK_IMAGE_POSTGRES_15|docker/postgres/build.sh ackcheck/postgres:15"
-  )
-  local kafka_build_started=0
-  for entry in "${table[@]}"; do
-    IFS='|' read -r local_img upstream env build <<<"$entry"
+  local jobs=() logs=() builds=() entry local_img upstream env build
+  while IFS='|' read -r local_img upstream env build; do
     if image_ready "$local_img" "$upstream" "$env"; then continue; fi
     if [ "$upstream" != - ] && try_pull "$upstream"; then _step "pulled $upstream"; continue; fi
-    # Both Kafka images share one base; build them in one job.
-    case "$local_img" in ackcheck/kafka:*) [ "$kafka_build_started" = 1 ] && continue; kafka_build_started=1 ;; esac
     local log="$ACKCHECK_CACHE/build-${local_img//[\/:]/-}.log"
     _step "building $local_img from docker/ (no registry; log: $log)"
-    (cd "$ACKCHECK_ROOT" && bash -c "$build") >"$log" 2>&1 &
-    jobs+=("$!"); logs+=("$log")
-  done
+    # Retried once: a build can fail for a transient reason (a mirror hiccup). Builds that share
+    # a base image (both Kafka versions) wait for each other inside lib.sh's base lock.
+    (cd "$ACKCHECK_ROOT" && { bash -c "$build" || { echo "[setup] build failed; retrying once"; sleep 3; bash -c "$build"; }; }) >"$log" 2>&1 &
+    jobs+=("$!"); logs+=("$log"); builds+=("$build")
+  done < <(image_table)
   local i failed=0
   for i in "${!jobs[@]}"; do
-    if ! wait "${jobs[$i]}"; then failed=1; _step "image build failed; last lines of ${logs[$i]}:"; tail -n 20 "${logs[$i]}" >&2; fi
+    if ! wait "${jobs[$i]}"; then failed=1; _step "image build failed twice: ${builds[$i]}; last lines of ${logs[$i]}:"; tail -n 20 "${logs[$i]}" >&2; fi
   done
   [ "$failed" = 0 ] || _die "could not build the images (see above). Each can be built alone: docker/kafka/build.sh, docker/rabbitmq/build.sh, docker/postgres/build.sh"
   [ "${#jobs[@]}" = 0 ] || _step "broker images ready"
 }
 
-ensure_chromium() {
-  if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -x /usr/bin/chromium ]; then return 0; fi
-  if [ "$(id -u)" != 0 ] || [ ! -f /etc/debian_version ]; then
-    _step "warning: no chromium on PATH; the HTML report tests (src/report/html.chromium.test.ts) need it. Install chromium (Debian/Ubuntu: apt-get install chromium) and run this again."
-    return 0
-  fi
-  _step "installing Debian's chromium (for the HTML report tests)"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null \
-    || _die "apt-get install chromium failed; the HTML report tests need it"
-}
-
 ensure_node
 ensure_deps
+ensure_host_packages
 ensure_docker
 ensure_images
-ensure_chromium
 export TESTCONTAINERS_RYUK_DISABLED=true
 set +euo pipefail

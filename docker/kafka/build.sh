@@ -20,6 +20,9 @@ trap 'rm -rf "$work"' EXIT
 cp -a "$here/overlay" "$work/overlay"
 mkdir -p "$work/overlay/opt/kafka/libs"
 log "fetching Kafka $version broker jars from Maven Central"
+# One Maven at a time writes the local repository (parallel Kafka builds share ~/.m2).
+exec {mvnlock}>"$ACKCHECK_CACHE/maven.lock"
+flock -w 900 "$mvnlock" || die "waited 15 min for another Maven fetch"
 mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
   -Dkafka.version="$version" -Dkafka.logging="$logging" -DincludeScope=runtime \
   -DoutputDirectory="$work/overlay/opt/kafka/libs" >"$work/mvn.log" 2>&1 \
