@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { parseBrokerSelection } from '../src/brokers/catalog.ts';
 import { openRoundTripper } from '../src/brokers/roundtrip.ts';
-import { startBroker } from '../src/brokers/start-broker.ts';
+import { startBroker } from '../src/brokers/container/start-broker.ts';
 import { table } from '../src/cli/output.ts';
 
 const { values } = parseArgs({

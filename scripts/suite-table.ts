@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { SUITES } from '../suites/index.ts';
-import { acquireBrokers } from '../src/brokers/fleet.ts';
+import { acquireBrokers } from '../src/brokers/container/fleet.ts';
 import { describeError } from '../src/errors.ts';
 import {
   type CellResult,

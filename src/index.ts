@@ -10,7 +10,7 @@ export {
   DEFAULT_READY_TIMEOUT_MS,
   StartedBroker,
   waitUntilReady,
-} from './brokers/broker.ts';
+} from './brokers/container/started-broker.ts';
 export {
   BROKER_IDS,
   BROKER_VERSIONS,
@@ -20,7 +20,7 @@ export {
   brokerVersion,
   parseBrokerSelection,
 } from './brokers/catalog.ts';
-export { type AcquireOptions, acquireBrokers, type BrokerFleet } from './brokers/fleet.ts';
+export { type AcquireOptions, acquireBrokers, type BrokerFleet } from './brokers/container/fleet.ts';
 export { type KafkaTopic, provisionTopic } from './brokers/kafka/admin.ts';
 export { kafkaClient } from './brokers/kafka/client.ts';
 export { provisionQueue, type QueueType, type RabbitmqQueue } from './brokers/rabbitmq/admin.ts';
@@ -30,7 +30,7 @@ export {
   type RoundTripper,
   type RoundTripResult,
 } from './brokers/roundtrip.ts';
-export { findSharedBroker, type StartBrokerOptions, startBroker } from './brokers/start-broker.ts';
+export { findSharedBroker, type StartBrokerOptions, startBroker } from './brokers/container/start-broker.ts';
 export {
   type AckcheckConfig,
   configSchema,
@@ -39,8 +39,8 @@ export {
   parseConfig,
   type ProcessorConfig,
 } from './config/index.ts';
-export { EXTERNAL_ENV, externalBroker, needsContainer } from './brokers/external.ts';
-export type { ConsumerTimeout, ProxiedListener } from './brokers/recipe.ts';
+export { EXTERNAL_ENV, externalBroker, needsContainer } from './brokers/container/external.ts';
+export type { ConsumerTimeout, ProxiedListener } from './brokers/container/recipe.ts';
 export { type ConsumerPath, openConsumerPath } from './faults/network.ts';
 export { type ProxyMode, type ProxyOptions, type ProxyStats, TcpProxy } from './faults/proxy.ts';
 export { AckcheckError, type AckcheckErrorCode, isAckcheckError } from './errors.ts';
@@ -52,7 +52,7 @@ export {
   type RunTarget,
   type RuntimeOptions,
   type StepOrder,
-} from './brokers/runtime.ts';
+} from './runtime/runtime.ts';
 export { kafkaConsumerFor, kafkaDelivery, kafkaRuntime } from './brokers/kafka/runtime.ts';
 export {
   amqpDelivery,

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { brokerHandle, brokers } from '../vitest/index.ts';
-import type { BrokerFault } from './broker.ts';
+import type { BrokerFault } from './container/started-broker.ts';
 import { openRoundTripper } from './roundtrip.ts';
 
 const FAULTS: BrokerFault[] = ['restart', 'kill', 'pause'];

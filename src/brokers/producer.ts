@@ -7,10 +7,10 @@
 import amqp from 'amqplib';
 import { sleep } from '../deadline.ts';
 import type { Message } from '../model/message.ts';
-import type { BrokerInfo } from './broker.ts';
+import type { BrokerInfo } from './container/started-broker.ts';
 import { kafkaClient } from './kafka/client.ts';
 import { amqpUrl } from './rabbitmq/admin.ts';
-import { encodeMessage, HEADERS, type RunTarget } from './runtime.ts';
+import { encodeMessage, HEADERS, type RunTarget } from '../runtime/runtime.ts';
 
 export interface ProduceRecord {
   readonly id: string;

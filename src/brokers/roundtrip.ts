@@ -4,7 +4,7 @@
  * broker tests, `ackcheck demo` and the broker benchmark. One client session lives across
  * batches so that tests can check it reconnects after a broker fault.
  */
-import type { BrokerInfo } from './broker.ts';
+import type { BrokerInfo } from './container/started-broker.ts';
 import { openKafkaRoundTripper } from './kafka/roundtrip.ts';
 import { openRabbitmqRoundTripper } from './rabbitmq/roundtrip.ts';
 

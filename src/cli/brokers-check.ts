@@ -3,7 +3,7 @@
  * with confirms, prints addresses and timings. A quick health check of the broker setup.
  */
 import type { BrokerId } from '../brokers/catalog.ts';
-import { acquireBrokers } from '../brokers/fleet.ts';
+import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { openRoundTripper, type RoundTripResult } from '../brokers/roundtrip.ts';
 import { onInterrupt } from './interrupt.ts';
 import { green, printBrokers, printJson, red, table } from './output.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { docker } from '../brokers/docker.ts';
+import { docker } from '../brokers/container/docker.ts';
 import { brokers } from '../vitest/index.ts';
 
 const cli = fileURLToPath(new URL('./main.ts', import.meta.url));

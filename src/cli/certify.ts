@@ -2,7 +2,7 @@
  * `ackcheck certify` and `ackcheck replay`: the CLI around certify() and replay(). Brokers
  * are started once and reused by every processor × broker × semantics cell.
  */
-import { acquireBrokers, type BrokerFleet } from '../brokers/fleet.ts';
+import { acquireBrokers, type BrokerFleet } from '../brokers/container/fleet.ts';
 import { loadConfig } from '../config/index.ts';
 import { type CertifyResult, certify } from '../harness/certify.ts';
 import { replay } from '../harness/replay.ts';

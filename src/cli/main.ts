@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BROKER_IDS, type BrokerId, parseBrokerSelection } from '../brokers/catalog.ts';
-import { docker, listOurContainers, removeUnusedContainers } from '../brokers/docker.ts';
-import { acquireBrokers } from '../brokers/fleet.ts';
+import { docker, listOurContainers, removeUnusedContainers } from '../brokers/container/docker.ts';
+import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { isAckcheckError } from '../errors.ts';
 import { runBrokersCheck } from './brokers-check.ts';
 import { EXIT, runCertify, runReplay } from './certify.ts';

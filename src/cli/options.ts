@@ -13,7 +13,7 @@ import {
 } from '../brokers/catalog.ts';
 
 export { collapseExternal };
-import { collapseExternal } from '../brokers/external.ts';
+import { collapseExternal } from '../brokers/container/external.ts';
 import type { AckcheckConfig } from '../config/index.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';

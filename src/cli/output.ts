@@ -1,6 +1,6 @@
 /** Plain-text and JSON output of the CLI. Colour only on a terminal, never in CI logs. */
 import { stripVTControlCharacters } from 'node:util';
-import type { BrokerInfo } from '../brokers/broker.ts';
+import type { BrokerInfo } from '../brokers/container/started-broker.ts';
 
 export const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.CI !== 'true';
 

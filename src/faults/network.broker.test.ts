@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type BrokerInfo, StartedBroker } from '../brokers/broker.ts';
+import { type BrokerInfo, StartedBroker } from '../brokers/container/started-broker.ts';
 import { type RunOutcome, runScenario } from '../harness/run-scenario.ts';
 import type { Fault, FaultKind } from '../model/fault.ts';
 import type { HistoryEvent, NetworkEffect } from '../model/history.ts';

@@ -1,6 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BrokerInfo } from '../brokers/broker.ts';
+import type { BrokerInfo } from '../brokers/container/started-broker.ts';
 import { assertNetworkFaultsSupported, isNetworkFault, openConsumerPath } from './network.ts';
 
 const base = {

@@ -11,7 +11,7 @@
  * One proxy per broker per harness process, started when a run first needs it, shared by the
  * runs that use it at the same time, and stopped when the last of them ends (also on errors).
  */
-import type { BrokerInfo } from '../brokers/broker.ts';
+import type { BrokerInfo } from '../brokers/container/started-broker.ts';
 import { sleep } from '../deadline.ts';
 import { AckcheckError } from '../errors.ts';
 import type { FaultKind, FaultParams } from '../model/fault.ts';

@@ -8,10 +8,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { type BrokerInfo, StartedBroker } from '../brokers/broker.ts';
+import { type BrokerInfo, StartedBroker } from '../brokers/container/started-broker.ts';
 import type { BrokerId } from '../brokers/catalog.ts';
-import { needsContainer } from '../brokers/external.ts';
-import { acquireBrokers } from '../brokers/fleet.ts';
+import { needsContainer } from '../brokers/container/external.ts';
+import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import { assertNetworkFaultsSupported, isNetworkFault } from '../faults/network.ts';
 import { scenarioArbitrary } from '../generate/index.ts';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import amqp from 'amqplib';
-import { StartedBroker } from '../brokers/broker.ts';
+import { StartedBroker } from '../brokers/container/started-broker.ts';
 import { provisionQueue } from '../brokers/rabbitmq/admin.ts';
 import { withTimeout } from '../deadline.ts';
 import { brokers } from '../vitest/index.ts';

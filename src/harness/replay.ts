@@ -1,8 +1,8 @@
 /** replay(): reruns exactly the scenario saved by certify() and returns the new outcome. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type BrokerInfo, StartedBroker } from '../brokers/broker.ts';
-import { acquireBrokers } from '../brokers/fleet.ts';
+import { type BrokerInfo, StartedBroker } from '../brokers/container/started-broker.ts';
+import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import type { ReplayFile } from './certify.ts';
 import { type RunOutcome, runScenario } from './run-scenario.ts';

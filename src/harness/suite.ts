@@ -7,9 +7,9 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BrokerInfo } from '../brokers/broker.ts';
+import type { BrokerInfo } from '../brokers/container/started-broker.ts';
 import { BROKER_IDS, type BrokerId, brokerVersion } from '../brokers/catalog.ts';
-import { acquireBrokers, type BrokerFleet } from '../brokers/fleet.ts';
+import { acquireBrokers, type BrokerFleet } from '../brokers/container/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import type { FaultKind } from '../model/fault.ts';
 import type { Semantics } from '../model/scenario.ts';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { withTimeout } from '../deadline.ts';
 import { AckcheckError } from '../errors.ts';
 import type { Fault } from '../model/fault.ts';
-import { readHistoryFile } from '../workers/history-writer.ts';
+import { readHistoryFile } from '../history/history.ts';
 import { WORKER_ENV, type WorkerConfig, type WorkerMessage } from '../workers/worker-config.ts';
 
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';

@@ -10,10 +10,10 @@
  * started for that kind (one broker stands in for every selected id of the kind).
  */
 import type { TestProject } from 'vitest/node';
-import type { BrokerInfo } from '../brokers/broker.ts';
+import type { BrokerInfo } from '../brokers/container/started-broker.ts';
 import { parseBrokerSelection } from '../brokers/catalog.ts';
-import { collapseExternal } from '../brokers/external.ts';
-import { acquireBrokers } from '../brokers/fleet.ts';
+import { collapseExternal } from '../brokers/container/external.ts';
+import { acquireBrokers } from '../brokers/container/fleet.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

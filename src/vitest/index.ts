@@ -5,7 +5,7 @@
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, inject, it } from 'vitest';
-import { type BrokerInfo, StartedBroker } from '../brokers/broker.ts';
+import { type BrokerInfo, StartedBroker } from '../brokers/container/started-broker.ts';
 import { type BrokerId, type BrokerKind, parseBrokerSelection } from '../brokers/catalog.ts';
 import { type CertifyOptions, type CertifyResult, certify } from '../harness/certify.ts';
 import type { Semantics } from '../model/scenario.ts';

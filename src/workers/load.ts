@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { kafkaRuntime } from '../brokers/kafka/runtime.ts';
 import { rabbitmqRuntime } from '../brokers/rabbitmq/runtime.ts';
-import type { Runtime, RuntimeFactory } from '../brokers/runtime.ts';
+import type { Runtime, RuntimeFactory } from '../runtime/runtime.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import type { Processor } from '../model/processor.ts';
 import type { RuntimeSpec } from './worker-config.ts';

@@ -1,6 +1,6 @@
 /** What the harness tells a worker process (passed as JSON in ACKCHECK_WORKER). */
-import type { BrokerInfo } from '../brokers/broker.ts';
-import type { RunTarget } from '../brokers/runtime.ts';
+import type { BrokerInfo } from '../brokers/container/started-broker.ts';
+import type { RunTarget } from '../runtime/runtime.ts';
 import type { Fault } from '../model/fault.ts';
 import type { Semantics } from '../model/scenario.ts';
 

@@ -4,10 +4,10 @@
  * process at the exact phase. Started by the harness with its config in ACKCHECK_WORKER.
  */
 import { sleep } from '../deadline.ts';
-import type { Delivery, RuntimeContext } from '../brokers/runtime.ts';
+import type { Delivery, RuntimeContext } from '../runtime/runtime.ts';
 import { describeError } from '../errors.ts';
 import type { Fault, Phase } from '../model/fault.ts';
-import { HistoryWriter } from './history-writer.ts';
+import { HistoryWriter } from '../history/history.ts';
 import { loadProcessor, loadRuntime } from './load.ts';
 import { WORKER_ENV, type WorkerConfig, type WorkerMessage } from './worker-config.ts';
 

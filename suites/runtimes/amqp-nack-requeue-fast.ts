@@ -1,5 +1,5 @@
 /** amqplib consumer: nack with requeue 20 ms after a processor error (a tight redelivery loop). */
-import type { RuntimeFactory } from '../../src/brokers/runtime.ts';
+import type { RuntimeFactory } from '../../src/runtime/runtime.ts';
 import { amqplibConfigRuntime } from './amqplib-config.ts';
 
 export const createRuntime: RuntimeFactory = () =>

@@ -1,5 +1,5 @@
 /** amqplib consumer: noAck: true, claimed at-least-once. */
-import type { RuntimeFactory } from '../../src/brokers/runtime.ts';
+import type { RuntimeFactory } from '../../src/runtime/runtime.ts';
 import { amqplibConfigRuntime } from './amqplib-config.ts';
 
 export const createRuntime: RuntimeFactory = () =>

@@ -1,5 +1,5 @@
 /** amqplib consumer: reject with requeue on a processor error. */
-import type { RuntimeFactory } from '../../src/brokers/runtime.ts';
+import type { RuntimeFactory } from '../../src/runtime/runtime.ts';
 import { amqplibConfigRuntime } from './amqplib-config.ts';
 
 export const createRuntime: RuntimeFactory = () =>

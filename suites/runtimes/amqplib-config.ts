@@ -4,7 +4,7 @@
  * to find out what it delivers.
  */
 import { amqpDelivery, type AmqpSession, openAmqpSession } from '../../src/brokers/rabbitmq/runtime.ts';
-import type { Runtime } from '../../src/brokers/runtime.ts';
+import type { Runtime } from '../../src/runtime/runtime.ts';
 import { sleep } from '../../src/deadline.ts';
 import type { Semantics } from '../../src/model/scenario.ts';
 

@@ -1,5 +1,5 @@
 /** kafkajs `eachMessage` awaiting the processor, `autoCommit: true, autoCommitInterval: 500`. */
-import type { RuntimeFactory } from '../../src/brokers/runtime.ts';
+import type { RuntimeFactory } from '../../src/runtime/runtime.ts';
 import { kafkajsConfigRuntime } from './kafkajs-config.ts';
 
 export const createRuntime: RuntimeFactory = () =>

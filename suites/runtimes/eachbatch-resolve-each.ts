@@ -1,5 +1,5 @@
 /** kafkajs `eachBatch` with `eachBatchAutoResolve: false`, `resolveOffset()` after each message, autoCommit. */
-import type { RuntimeFactory } from '../../src/brokers/runtime.ts';
+import type { RuntimeFactory } from '../../src/runtime/runtime.ts';
 import { kafkajsConfigRuntime } from './kafkajs-config.ts';
 
 export const createRuntime: RuntimeFactory = () =>

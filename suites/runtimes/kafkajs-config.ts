@@ -10,7 +10,7 @@
  */
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { kafkaConsumerFor, kafkaDelivery } from '../../src/brokers/kafka/runtime.ts';
-import type { Delivery, Runtime } from '../../src/brokers/runtime.ts';
+import type { Delivery, Runtime } from '../../src/runtime/runtime.ts';
 import type { Semantics } from '../../src/model/scenario.ts';
 
 export interface KafkajsConfig {

@@ -1,5 +1,5 @@
 /** kafkajs `eachMessage` with `autoCommit: false` and `commitOffsets(offset + 1)` after processing. */
-import type { RuntimeFactory } from '../../src/brokers/runtime.ts';
+import type { RuntimeFactory } from '../../src/runtime/runtime.ts';
 import { kafkajsConfigRuntime } from './kafkajs-config.ts';
 
 export const createRuntime: RuntimeFactory = () =>

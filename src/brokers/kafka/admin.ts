@@ -1,7 +1,7 @@
 /** Kafka administration: readiness probe and per-run topics. */
 import { randomUUID } from 'node:crypto';
 import { withTimeout } from '../../deadline.ts';
-import type { BrokerInfo } from '../broker.ts';
+import type { BrokerInfo } from '../container/started-broker.ts';
 import { kafkaClient } from './client.ts';
 
 /** One metadata round trip through the advertised listener; throws if the broker cannot serve it. */

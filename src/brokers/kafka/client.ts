@@ -1,6 +1,6 @@
 /** kafkajs clients for ackcheck's own use (admin, producer, probes): quiet and bounded. */
 import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
-import type { BrokerInfo } from '../broker.ts';
+import type { BrokerInfo } from '../container/started-broker.ts';
 
 // kafkajs 2 prints a partitioner notice on every producer; the default partitioner is what we want.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';

@@ -13,7 +13,7 @@
  * advertised address, so a consumer that bootstraps through the proxy stays behind it; the
  * producer and admin use the first listener and are not affected by network faults.
  */
-import type { ContainerRecipe } from '../recipe.ts';
+import type { ContainerRecipe } from '../container/recipe.ts';
 
 const CLUSTER_ID = 'ackcheckKRaftCluster0w'; // any 22-character base64 UUID
 

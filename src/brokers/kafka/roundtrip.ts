@@ -1,6 +1,6 @@
 /** Kafka round trips with kafkajs: producer with acks=-1, a consumer group reading from the start. */
 import { sleep } from '../../deadline.ts';
-import type { BrokerInfo } from '../broker.ts';
+import type { BrokerInfo } from '../container/started-broker.ts';
 import {
   ConsumptionLedger,
   idOf,

@@ -19,8 +19,8 @@ import {
   type Runtime,
   type RuntimeContext,
   type RuntimeOptions,
-} from '../runtime.ts';
-import { HEADERS } from '../runtime.ts';
+} from '../../runtime/runtime.ts';
+import { HEADERS } from '../../runtime/runtime.ts';
 import { kafkaClient } from './client.ts';
 
 /** Consumer timings that let a killed consumer be noticed in about two seconds. */

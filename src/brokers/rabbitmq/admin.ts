@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { sleep, withTimeout } from '../../deadline.ts';
-import type { BrokerInfo } from '../broker.ts';
+import type { BrokerInfo } from '../container/started-broker.ts';
 
 export type QueueType = 'classic' | 'quorum';
 

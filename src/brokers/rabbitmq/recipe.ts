@@ -11,7 +11,7 @@
  * unacknowledged closes its channel 3.1–3.3 s after delivery with a 3 s timeout and a
  * 0.5 s tick (406 PRECONDITION_FAILED "delivery acknowledgement … timed out").
  */
-import type { ConsumerTimeout, ContainerRecipe } from '../recipe.ts';
+import type { ConsumerTimeout, ContainerRecipe } from '../container/recipe.ts';
 
 /** 5 s leaves room for slow processing under latency or a paused broker; a stall past it costs about 7 s. */
 export const RABBITMQ_CONSUMER_TIMEOUT: ConsumerTimeout = { timeoutMs: 5_000, checkMs: 1_000 };

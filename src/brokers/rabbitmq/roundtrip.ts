@@ -4,7 +4,7 @@
  */
 import amqp, { type Channel, type ConfirmChannel } from 'amqplib';
 import { sleep, withTimeout } from '../../deadline.ts';
-import type { BrokerInfo } from '../broker.ts';
+import type { BrokerInfo } from '../container/started-broker.ts';
 import {
   ConsumptionLedger,
   idOf,

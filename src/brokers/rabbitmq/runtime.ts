@@ -14,7 +14,7 @@ import {
   type Runtime,
   type RuntimeContext,
   type RuntimeOptions,
-} from '../runtime.ts';
+} from '../../runtime/runtime.ts';
 import { amqpUrl } from './admin.ts';
 
 /** A message of ackcheck's producer as a `Delivery` (for `ctx.delivered` and friends). For runtimes of your own too. */

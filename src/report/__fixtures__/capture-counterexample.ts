@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import prettier from 'prettier';
 import { certify } from '../../harness/certify.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const out = resolve(
   process.argv[2] ?? fileURLToPath(new URL('./kafka-increment.result.json', import.meta.url)),
 );

@@ -3,11 +3,11 @@
  * vitest workers and child processes) and the handle that controls its container
  * (`StartedBroker`): the broker faults restart, kill/start and pause/unpause, readiness, stop.
  */
-import { AckcheckError, describeError } from '../errors.ts';
-import type { BrokerId, BrokerKind } from './catalog.ts';
+import { AckcheckError, describeError } from '../../errors.ts';
+import type { BrokerId, BrokerKind } from '../catalog.ts';
 import { type ContainerScope, docker, removeContainer } from './docker.ts';
-import { probeKafka } from './kafka/admin.ts';
-import { probeRabbitmq } from './rabbitmq/admin.ts';
+import { probeKafka } from '../kafka/admin.ts';
+import { probeRabbitmq } from '../rabbitmq/admin.ts';
 import type { ConsumerTimeout, ProxiedListener } from './recipe.ts';
 
 export interface BrokerInfo {

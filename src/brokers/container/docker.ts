@@ -6,8 +6,8 @@
 import { request } from 'node:http';
 import { hostname } from 'node:os';
 import { getContainerRuntimeClient } from 'testcontainers';
-import { AckcheckError, describeError } from '../errors.ts';
-import type { BrokerId } from './catalog.ts';
+import { AckcheckError, describeError } from '../../errors.ts';
+import type { BrokerId } from '../catalog.ts';
 
 // Ryuk's image cannot be pulled without a registry; ackcheck reaps its own containers.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';

@@ -2,7 +2,7 @@ import { mkdtempSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HistoryWriter, mergeHistories, readHistoryFile } from './history-writer.ts';
+import { HistoryWriter, mergeHistories, readHistoryFile } from './history.ts';
 
 describe('history files', () => {
   it('append one JSON line per event and read back, ignoring a torn last line', () => {

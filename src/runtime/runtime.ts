@@ -10,7 +10,7 @@
  *   - `ctx.acknowledged(d)` right after the ack/commit succeeded.
  * At-least-once runtimes process, then acknowledge; at-most-once ones acknowledge, then process.
  */
-import type { BrokerInfo } from './broker.ts';
+import type { BrokerInfo } from '../brokers/container/started-broker.ts';
 import type { Message } from '../model/message.ts';
 import type { Semantics } from '../model/scenario.ts';
 

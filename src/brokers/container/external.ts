@@ -8,10 +8,10 @@
  * container is started. Faults that need control of the broker's container (broker-*,
  * network-*) cannot be injected there; certify() skips them with a notice.
  */
-import { AckcheckError } from '../errors.ts';
-import type { FaultKind } from '../model/fault.ts';
-import type { BrokerInfo } from './broker.ts';
-import { type BrokerId, type BrokerKind, brokerVersion } from './catalog.ts';
+import { AckcheckError } from '../../errors.ts';
+import type { FaultKind } from '../../model/fault.ts';
+import type { BrokerInfo } from './started-broker.ts';
+import { type BrokerId, type BrokerKind, brokerVersion } from '../catalog.ts';
 
 export const EXTERNAL_ENV = {
   kafka: 'ACKCHECK_KAFKA_BOOTSTRAP',

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAckcheckError } from '../errors.ts';
+import { isAckcheckError } from '../../errors.ts';
 import { pingDocker } from './docker.ts';
 
 describe('pingDocker', () => {

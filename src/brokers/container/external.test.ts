@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FAULT_KINDS } from '../model/fault.ts';
-import { StartedBroker } from './broker.ts';
+import { FAULT_KINDS } from '../../model/fault.ts';
+import { StartedBroker } from './started-broker.ts';
 import { externalBroker, needsContainer } from './external.ts';
 
 describe('externalBroker', () => {

@@ -8,9 +8,14 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { GenericContainer, Wait } from 'testcontainers';
-import { AckcheckError, describeError } from '../errors.ts';
-import { type BrokerInfo, DEFAULT_READY_TIMEOUT_MS, StartedBroker, waitUntilReady } from './broker.ts';
-import { type BrokerId, type BrokerVersion, brokerVersion } from './catalog.ts';
+import { AckcheckError, describeError } from '../../errors.ts';
+import {
+  type BrokerInfo,
+  DEFAULT_READY_TIMEOUT_MS,
+  StartedBroker,
+  waitUntilReady,
+} from './started-broker.ts';
+import { type BrokerId, type BrokerVersion, brokerVersion } from '../catalog.ts';
 import {
   type ContainerScope,
   type Dockerode,
@@ -21,8 +26,8 @@ import {
   removeContainer,
   removeLeftovers,
 } from './docker.ts';
-import { kafkaRecipe } from './kafka/recipe.ts';
-import { rabbitmqRecipe } from './rabbitmq/recipe.ts';
+import { kafkaRecipe } from '../kafka/recipe.ts';
+import { rabbitmqRecipe } from '../rabbitmq/recipe.ts';
 import { ensureReaper } from './reaper.ts';
 import type { ContainerRecipe, ProxiedListener } from './recipe.ts';
 

@@ -5,9 +5,9 @@ import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sleep } from '../deadline.ts';
-import { isAckcheckError } from '../errors.ts';
-import { brokers } from '../vitest/index.ts';
+import { sleep } from '../../deadline.ts';
+import { isAckcheckError } from '../../errors.ts';
+import { brokers } from '../../vitest/index.ts';
 import { docker, LABELS, listOurContainers, removeLeftovers } from './docker.ts';
 import { startBroker } from './start-broker.ts';
 

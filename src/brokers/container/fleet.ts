@@ -3,9 +3,9 @@
  * stopped at the end. Where `ackcheck brokers up` left shared brokers running, those are
  * reused instead of starting new ones (and left running afterwards).
  */
-import { describeError } from '../errors.ts';
-import { type BrokerInfo, StartedBroker, waitUntilReady } from './broker.ts';
-import type { BrokerId } from './catalog.ts';
+import { describeError } from '../../errors.ts';
+import { type BrokerInfo, StartedBroker, waitUntilReady } from './started-broker.ts';
+import type { BrokerId } from '../catalog.ts';
 import { externalBroker } from './external.ts';
 import { stopReaper } from './reaper.ts';
 import { findSharedBroker, type StartBrokerOptions, startBroker } from './start-broker.ts';
