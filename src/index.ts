@@ -16,9 +16,11 @@ export {
   BROKER_VERSIONS,
   type BrokerId,
   type BrokerKind,
+  type BrokerName,
   type BrokerVersion,
   brokerVersion,
   parseBrokerSelection,
+  resolveBrokerId,
 } from './brokers/catalog.ts';
 export { type AcquireOptions, acquireBrokers, type BrokerFleet } from './brokers/container/fleet.ts';
 export { type KafkaTopic, provisionTopic } from './brokers/kafka/admin.ts';
@@ -72,6 +74,8 @@ export {
   type ReplayFile,
 } from './harness/certify.ts';
 export { replay, type ReplayOptions } from './harness/replay.ts';
+export type { GenerationSettings, RunSettings } from './harness/replay-file.ts';
+export { defaultCheckOrder } from './harness/run-settings.ts';
 export type { RunOutcome } from './harness/run-scenario.ts';
 export * from './model/index.ts';
 export { defineProcessor, type ProcessContext, type Processor } from './model/processor.ts';

@@ -62,12 +62,27 @@ export const BROKER_VERSIONS: readonly BrokerVersion[] = [
   },
 ];
 
-export function brokerVersion(id: string): BrokerVersion {
-  const found = BROKER_VERSIONS.find((b) => b.id === id);
+/**
+ * What names one broker: an id, or a broker kind standing for its newest version (so that
+ * `certify({ broker: 'kafka' })` works as `--broker kafka` does on the command line).
+ */
+export type BrokerName = BrokerId | BrokerKind;
+
+/** The version an id or a kind names (a kind: its newest version). */
+export function brokerVersion(name: string): BrokerVersion {
+  const found =
+    BROKER_VERSIONS.find((b) => b.id === name) ?? BROKER_VERSIONS.findLast((b) => b.kind === name);
   if (!found) {
-    throw new RangeError(`unknown broker "${id}"; expected one of: ${BROKER_IDS.join(', ')}`);
+    throw new RangeError(
+      `unknown broker "${name}"; expected one of: ${BROKER_IDS.join(', ')} (or kafka, rabbitmq: the newest version)`,
+    );
   }
   return found;
+}
+
+/** The id an id or a kind names (a kind: its newest version). */
+export function resolveBrokerId(name: string): BrokerId {
+  return brokerVersion(name).id;
 }
 
 /** Parses "kafka", "rabbitmq", "all" or a comma list of ids into broker ids. */

@@ -8,7 +8,8 @@ const ENTRY = 'messagesArbitrary';
 export interface MessagesOptions {
   /**
    * Most messages in one list. How many are drawn below it follows fast-check's `size`
-   * (with the default size, at most `2 * minMessages + 10`). Default: 50.
+   * (with the default size, at most `2 * minMessages + 10`, or `2 * minMessages + 9` when
+   * `minMessages >= 1`). Default: 50.
    */
   readonly maxMessages?: number;
   /** Fewest messages in one list. Default: 0. */
@@ -33,7 +34,19 @@ export function messagesArbitrary(options: MessagesOptions = {}): fc.Arbitrary<M
   const payload = arbitraryOption(ENTRY, 'payload', options.payload) ?? defaultPayload;
 
   const entry = plainRecord({ key: fc.integer({ min: 1, max: keySpace }), payload });
+  return entriesArbitrary(entry, minMessages, maxMessages).map((entries) =>
+    entries.map((e, i) => ({ id: `m${i + 1}`, key: `k${e.key}`, payload: e.payload })),
+  );
+}
+
+/**
+ * With `minMessages >= 1`, one required entry plus an array of the rest: fast-check's array
+ * shrinker works best toward length 0 (with `minLength: 1` it stalls one element above the
+ * smallest failing list), so the required part is kept out of the array.
+ */
+function entriesArbitrary<T>(entry: fc.Arbitrary<T>, min: number, max: number): fc.Arbitrary<T[]> {
+  if (min === 0) return fc.array(entry, { maxLength: max });
   return fc
-    .array(entry, { minLength: minMessages, maxLength: maxMessages })
-    .map((entries) => entries.map((e, i) => ({ id: `m${i + 1}`, key: `k${e.key}`, payload: e.payload })));
+    .tuple(entry, fc.array(entry, { minLength: min - 1, maxLength: max - 1 }))
+    .map(([head, rest]) => [head, ...rest]);
 }

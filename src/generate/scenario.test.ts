@@ -26,6 +26,23 @@ describe('scenarioArbitrary', () => {
     }
   });
 
+  it("carries at least one message in every run, also under fast-check's small-size bias", () => {
+    for (const broker of ['kafka', 'rabbitmq'] as const) {
+      // fc.assert passes run ids, so the early runs draw from the biased (small) length range too.
+      fc.assert(
+        fc.property(scenarioArbitrary({ broker, semantics: 'at-least-once', maxMessages: 20 }), (s) => {
+          expect(s.messages.length).toBeGreaterThanOrEqual(1);
+        }),
+        { seed: SEED, numRuns: 500 },
+      );
+    }
+    const explicit = fc.sample(
+      scenarioArbitrary({ broker: 'kafka', semantics: 'at-least-once', minMessages: 0, maxMessages: 3 }),
+      { seed: SEED, numRuns: 200 },
+    );
+    expect(explicit.some((s) => s.messages.length === 0)).toBe(true);
+  });
+
   it('is plain JSON that round-trips, with no undefined members', () => {
     for (const s of fc.sample(scenarioArbitrary({ broker: 'rabbitmq', semantics: 'at-least-once' }), {
       seed: SEED,

@@ -43,7 +43,10 @@ export interface ScenarioOptions {
   readonly semantics: Semantics;
   /** Most messages; see `messagesArbitrary`. Default: 50. */
   readonly maxMessages?: number;
-  /** Fewest messages. Default: 0. */
+  /**
+   * Fewest messages. Default: 1 — a run with no message exercises nothing (its phase-triggered
+   * faults have no message to fire on), so every generated scenario carries at least one.
+   */
   readonly minMessages?: number;
   /** Keys are drawn from `k1` … `k<keySpace>`. Default: 4. */
   readonly keySpace?: number;
@@ -87,7 +90,14 @@ export function scenarioArbitrary(options: ScenarioOptions): fc.Arbitrary<Scenar
   const broker = brokerOption(ENTRY, options.broker);
   const semantics = semanticsOption(ENTRY, options.semantics);
   const maxMessages = integerOption(ENTRY, 'maxMessages', options.maxMessages, 50, 0);
-  const minMessages = integerOption(ENTRY, 'minMessages', options.minMessages, 0, 0, maxMessages);
+  const minMessages = integerOption(
+    ENTRY,
+    'minMessages',
+    options.minMessages,
+    Math.min(1, maxMessages),
+    0,
+    maxMessages,
+  );
   const keySpace = integerOption(ENTRY, 'keySpace', options.keySpace, 4, 1);
   const payload = arbitraryOption(ENTRY, 'payload', options.payload);
   const faultKinds = faultKindsOption(ENTRY, 'faultKinds', options.faultKinds);

@@ -5,11 +5,11 @@
  * JSON file that replay() reruns. Like fast-check's check(), it resolves to a result and
  * never throws on a violation; infrastructure errors (no Docker, bad module) do throw.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { type BrokerInfo, StartedBroker } from '../brokers/container/started-broker.ts';
-import type { BrokerId } from '../brokers/catalog.ts';
+import { type BrokerId, type BrokerName, brokerVersion } from '../brokers/catalog.ts';
 import { needsContainer } from '../brokers/container/external.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
@@ -20,7 +20,11 @@ import type { Scenario, Semantics } from '../model/scenario.ts';
 import type { FindingCode, Verdict } from '../model/verdict.ts';
 import { resolveModulePath } from '../workers/load.ts';
 import type { RuntimeSpec } from '../workers/worker-config.ts';
+import { type GenerationSettings, type ReplayFile, writeReplayFile } from './replay-file.ts';
 import { harnessProcessor, type RunOutcome, runScenario } from './run-scenario.ts';
+import { resolveRunSettings } from './run-settings.ts';
+
+export type { ReplayFile };
 
 /**
  * Fault kinds certify() injects by default, per broker: every kind on both. (On RabbitMQ a
@@ -35,8 +39,11 @@ export const DEFAULT_FAULT_KINDS: Readonly<Record<'kafka' | 'rabbitmq', readonly
 export interface CertifyOptions {
   /** Path of the processor module (default export or `processor`). */
   processor: string;
-  /** A broker id (started or reused for this call) or a running broker (e.g. from `ackcheck/vitest`). */
-  broker: BrokerId | BrokerInfo;
+  /**
+   * A broker id or kind (`'kafka'`: its newest version), started or reused for this call, or a
+   * running broker (e.g. from `ackcheck/vitest`).
+   */
+  broker: BrokerName | BrokerInfo;
   semantics: Semantics;
   /** Module exporting `createRuntime({ broker })`. Default: ackcheck's runtime for the broker and semantics. */
   runtime?: string;
@@ -55,7 +62,7 @@ export interface CertifyOptions {
   minFaults?: number;
   /** Messages per scenario, at most. Default 20. */
   maxMessages?: number;
-  /** Messages per scenario, at least. Default 0. */
+  /** Messages per scenario, at least (>= 1: a run without messages exercises nothing). Default 1. */
   minMessages?: number;
   /** Pin Kafka settings instead of drawing them (partitions 1..4). */
   kafka?: { partitions?: number };
@@ -67,6 +74,17 @@ export interface CertifyOptions {
   reportDir?: string;
   /** Per-run drain deadline (ms). Default 60 000. */
   drainTimeoutMs?: number;
+  /**
+   * Check per-key order of first completed processing (a finding `order`, a violation).
+   * Default: on for Kafka at-least-once (a key's messages share a partition), off for Kafka
+   * at-most-once and RabbitMQ (neither promises it; see run-settings.ts).
+   */
+  checkOrder?: boolean;
+  /**
+   * A consumer the harness had to replace because it stopped making progress after the faults
+   * healed (finding `stuck-consumer`) fails the run. Default false: reported only.
+   */
+  failOnStuckConsumer?: boolean;
   onProgress?: (event: CertifyProgress) => void;
 }
 
@@ -121,17 +139,6 @@ export interface CertifyResult {
   readonly errors: readonly string[];
 }
 
-export interface ReplayFile {
-  readonly ackcheck: 1;
-  readonly processor: string;
-  readonly runtime: RuntimeSpec;
-  readonly broker: BrokerId;
-  readonly seed: number;
-  readonly path?: string;
-  readonly scenario: Scenario;
-  readonly verdict: Verdict;
-}
-
 function validate(options: CertifyOptions): void {
   const fail = (what: string) => {
     throw new AckcheckError('INVALID_OPTION', `certify: ${what}`);
@@ -143,10 +150,18 @@ function validate(options: CertifyOptions): void {
     runs: options.runs,
     timeLimit: options.timeLimit,
     maxMessages: options.maxMessages,
+    minMessages: options.minMessages,
   })) {
     if (value !== undefined && !(Number.isInteger(value) && value > 0))
       fail(`${name} must be a positive integer, got ${value}`);
   }
+  if (typeof options.broker === 'string') {
+    try {
+      brokerVersion(options.broker);
+    } catch (error) {
+      fail(`broker: ${describeError(error)}`);
+    }
+  } else if (!options.broker?.id) fail('broker (an id, a kind or a running broker) is required');
   const shrink = options.shrinkTimeLimit;
   if (shrink !== undefined && !(Number.isInteger(shrink) && shrink >= 0))
     fail(`shrinkTimeLimit must be an integer >= 0 (0: do not shrink), got ${shrink}`);
@@ -161,18 +176,14 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   const began = Date.now();
   const processorPath = resolveModulePath(options.processor);
   await harnessProcessor(processorPath); // a bad module fails here, before any broker starts
+  const named = typeof options.broker === 'string' ? brokerVersion(options.broker) : undefined;
   const runtime: RuntimeSpec = options.runtime
     ? { module: resolveModulePath(options.runtime) }
     : {
-        builtin:
-          typeof options.broker === 'string'
-            ? options.broker.startsWith('kafka')
-              ? 'kafka'
-              : 'rabbitmq'
-            : options.broker.kind,
+        builtin: named ? named.kind : (options.broker as BrokerInfo).kind,
         semantics: options.semantics,
       };
-  const fleet = typeof options.broker === 'string' ? await acquireBrokers([options.broker]) : undefined;
+  const fleet = named ? await acquireBrokers([named.id]) : undefined;
   const broker = fleet
     ? (fleet.brokers[0] as StartedBroker)
     : new StartedBroker(options.broker as BrokerInfo, false);
@@ -198,15 +209,27 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
       type: 'notice',
       message: `${broker.id} is external (${broker.info.containerName}): skipping fault kinds that need its container: ${skipped.join(', ')}`,
     });
+  const generation: GenerationSettings = {
+    faults: faultKinds,
+    maxFaults: options.maxFaults ?? 2,
+    minFaults: options.minFaults ?? 0,
+    maxMessages: options.maxMessages ?? 20,
+    minMessages: options.minMessages ?? 1,
+    maxConsumers: options.maxConsumers ?? 3,
+    runs: options.runs ?? 20,
+    ...(options.kafka ? { kafka: options.kafka } : {}),
+    ...(options.rabbitmq ? { rabbitmq: options.rabbitmq } : {}),
+  };
+  const settings = resolveRunSettings(options, broker.info.kind, options.semantics);
   const arbitrary = scenarioArbitrary({
     broker: broker.info.kind,
     semantics: options.semantics,
-    maxMessages: options.maxMessages ?? 20,
+    maxMessages: generation.maxMessages,
     faultKinds,
-    maxFaults: options.maxFaults ?? 2,
-    maxConsumers: options.maxConsumers ?? 3,
-    minMessages: options.minMessages,
-    minFaults: options.minFaults,
+    maxFaults: generation.maxFaults,
+    maxConsumers: generation.maxConsumers,
+    minMessages: generation.minMessages,
+    minFaults: generation.minFaults,
     kafka: options.kafka,
     rabbitmq: options.rabbitmq,
     ...(processor.payload ? { payload: processor.payload } : {}),
@@ -232,7 +255,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
         processorModule: processorPath,
         runtime,
         workDir,
-        drainTimeoutMs: options.drainTimeoutMs,
+        ...settings,
       });
       inFlight = running.catch(() => undefined);
       outcome = await running;
@@ -284,7 +307,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
 
   try {
     const details = await fc.check(property, {
-      numRuns: options.runs ?? 20,
+      numRuns: generation.runs,
       seed,
       interruptAfterTimeLimit: options.timeLimit ?? 600_000,
       markInterruptAsFailure: false,
@@ -295,7 +318,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
     let counterexample: Counterexample | undefined;
     if (best) {
       const file = join(reportDir, `counterexample-${best.scenario.broker}-${Date.now()}.json`);
-      const replayFile: ReplayFile = {
+      writeReplayFile(file, {
         ackcheck: 1,
         processor: processorPath,
         runtime,
@@ -304,8 +327,9 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
         ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}),
         scenario: best.scenario,
         verdict: best.verdict,
-      };
-      writeFileSync(file, `${JSON.stringify(replayFile, null, 2)}\n`);
+        run: settings,
+        generation,
+      });
       counterexample = { scenario: best.scenario, verdict: best.verdict, file, outcome: best };
     }
     return {

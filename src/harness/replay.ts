@@ -1,35 +1,42 @@
-/** replay(): reruns exactly the scenario saved by certify() and returns the new outcome. */
-import { readFileSync } from 'node:fs';
+/**
+ * replay(): reruns exactly the scenario saved by certify(), with the run settings it ran with
+ * (drain deadline, order check, stuck-consumer rule), and returns the new outcome.
+ */
 import { resolve } from 'node:path';
 import { type BrokerInfo, StartedBroker } from '../brokers/container/started-broker.ts';
+import { type BrokerName, brokerVersion } from '../brokers/catalog.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
-import type { ReplayFile } from './certify.ts';
+import { type ReplayFile, readReplayFile } from './replay-file.ts';
 import { type RunOutcome, runScenario } from './run-scenario.ts';
+import { resolveRunSettings } from './run-settings.ts';
 
 export interface ReplayOptions {
-  /** A running broker to use instead of starting (or reusing) the file's broker. */
-  broker?: BrokerInfo;
+  /**
+   * A running broker to use instead of starting (or reusing) the file's broker, or a broker id
+   * or kind (`'kafka'`: its newest version) to start instead.
+   */
+  broker?: BrokerInfo | BrokerName;
   reportDir?: string;
 }
 
+/** The settings a replay runs with: the file's, or (older files) today's defaults for its scenario. */
+export function replaySettings(saved: ReplayFile) {
+  return saved.run ?? resolveRunSettings({}, saved.scenario.broker, saved.scenario.semantics);
+}
+
 export async function replay(file: string, options: ReplayOptions = {}): Promise<RunOutcome> {
-  let saved: ReplayFile;
-  try {
-    saved = JSON.parse(readFileSync(resolve(file), 'utf8')) as ReplayFile;
-  } catch (error) {
-    throw new AckcheckError(
-      'INVALID_OPTION',
-      `replay: cannot read scenario file ${file}: ${describeError(error)}`,
-    );
+  const saved = readReplayFile(file);
+  const named = typeof options.broker === 'string' ? options.broker : undefined;
+  let id = saved.broker;
+  if (named !== undefined) {
+    try {
+      id = brokerVersion(named).id;
+    } catch (error) {
+      throw new AckcheckError('INVALID_OPTION', `replay: broker: ${describeError(error)}`);
+    }
   }
-  if (saved.ackcheck !== 1 || !saved.scenario) {
-    throw new AckcheckError(
-      'INVALID_OPTION',
-      `replay: ${file} is not an ackcheck scenario file (written by certify)`,
-    );
-  }
-  const fleet = options.broker ? undefined : await acquireBrokers([saved.broker]);
+  const fleet = typeof options.broker === 'object' ? undefined : await acquireBrokers([id]);
   const broker = fleet
     ? (fleet.brokers[0] as StartedBroker)
     : new StartedBroker(options.broker as BrokerInfo, false);
@@ -39,6 +46,7 @@ export async function replay(file: string, options: ReplayOptions = {}): Promise
       processorModule: saved.processor,
       runtime: saved.runtime,
       workDir: resolve(options.reportDir ?? '.ackcheck', 'runs'),
+      ...replaySettings(saved),
     });
   } finally {
     await fleet?.stop();

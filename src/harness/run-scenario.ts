@@ -37,6 +37,8 @@ export interface RunScenarioOptions {
   readonly drainTimeoutMs?: number;
   /** Check per-key order (Kafka: within a partition). Default false. */
   readonly checkOrder?: boolean;
+  /** A consumer replaced for making no progress after the heal is a violation. Default false (reported). */
+  readonly failOnStuckConsumer?: boolean;
 }
 
 export interface RunOutcome {

@@ -8,7 +8,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BrokerInfo } from '../brokers/container/started-broker.ts';
-import { BROKER_IDS, type BrokerId, brokerVersion } from '../brokers/catalog.ts';
+import {
+  BROKER_IDS,
+  type BrokerId,
+  type BrokerName,
+  parseBrokerSelection,
+  resolveBrokerId,
+} from '../brokers/catalog.ts';
 import { acquireBrokers, type BrokerFleet } from '../brokers/container/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import type { FaultKind } from '../model/fault.ts';
@@ -84,7 +90,8 @@ export interface SuiteCell {
   readonly id: string;
   /** The configuration in words, for tables (e.g. "autoCommit, interval 500 ms, sync handler"). */
   readonly configuration: string;
-  readonly broker: BrokerId;
+  /** A broker id, or a kind (`'kafka'`, `'rabbitmq'`) for its newest version. */
+  readonly broker: BrokerName;
   /** The semantics the runtime claims (what certify() checks). */
   readonly semantics: Semantics;
   /** Runtime module path; default: ackcheck's runtime for the broker and semantics. */
@@ -178,8 +185,11 @@ export interface RunCellOptions {
 
 export interface RunSuiteOptions {
   readonly profile?: ProfileName;
-  /** Only cells on these brokers run; the rest are reported as skipped. Default: all. */
-  readonly brokers?: readonly BrokerId[];
+  /**
+   * Only cells on these brokers run; the rest are reported as skipped. Ids, or kinds meaning
+   * every version of the kind (as `ackcheck suite --broker kafka`). Default: all.
+   */
+  readonly brokers?: readonly BrokerName[];
   /** Brokers already running (e.g. from the vitest global setup); others needed are started. */
   readonly running?: readonly BrokerInfo[];
   /** Only these cells (ids) run. Default: all. */
@@ -290,8 +300,13 @@ function validateSuite(suite: Suite): void {
   for (const cell of suite.cells) {
     if (ids.has(cell.id)) fail(`cell id "${cell.id}" is used twice`);
     ids.add(cell.id);
-    if (!BROKER_IDS.includes(cell.broker))
-      fail(`cell ${cell.id}: unknown broker "${cell.broker}"; expected one of ${BROKER_IDS.join(', ')}`);
+    try {
+      resolveBrokerId(cell.broker);
+    } catch {
+      fail(
+        `cell ${cell.id}: unknown broker "${cell.broker}"; expected one of ${BROKER_IDS.join(', ')} (or kafka, rabbitmq)`,
+      );
+    }
     if (!EXPECTATIONS.includes(cell.expect))
       fail(`cell ${cell.id}: expect must be one of ${EXPECTATIONS.join(', ')}, got "${cell.expect}"`);
   }
@@ -300,10 +315,11 @@ function validateSuite(suite: Suite): void {
 /** Runs one cell on a running broker. Throws only on infrastructure errors (like certify()). */
 export async function runCell(suite: Suite, cell: SuiteCell, options: RunCellOptions): Promise<CellResult> {
   const profile = options.profile ?? 'short';
-  if (options.broker.id !== cell.broker)
+  const cellBroker = resolveBrokerId(cell.broker);
+  if (options.broker.id !== cellBroker)
     throw new AckcheckError(
       'INVALID_OPTION',
-      `cell ${cell.id} needs ${cell.broker}, was given ${options.broker.id}`,
+      `cell ${cell.id} needs ${cellBroker}, was given ${options.broker.id}`,
     );
   const budget = cellBudget(cell, profile);
   const seed = options.seed ?? cell.seed ?? seedOf(`${suite.name}/${cell.id}`);
@@ -360,7 +376,7 @@ export async function runCell(suite: Suite, cell: SuiteCell, options: RunCellOpt
     suite: suite.name,
     cell: cell.id,
     configuration: cell.configuration,
-    broker: cell.broker,
+    broker: cellBroker,
     semantics: cell.semantics,
     expected: cell.expect,
     ...observation,
@@ -384,7 +400,12 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
   const profile = options.profile ?? 'short';
   if (profile !== 'short' && profile !== 'full')
     throw new AckcheckError('INVALID_OPTION', `profile must be "short" or "full", got "${String(profile)}"`);
-  for (const id of options.brokers ?? []) brokerVersion(id);
+  let wanted: BrokerId[] | undefined;
+  try {
+    wanted = options.brokers ? parseBrokerSelection(options.brokers.join(',')) : undefined;
+  } catch (error) {
+    throw new AckcheckError('INVALID_OPTION', `runSuite: brokers: ${describeError(error)}`);
+  }
   const unknownCells = (options.cells ?? []).filter((id) => !suite.cells.some((c) => c.id === id));
   if (unknownCells.length > 0)
     throw new AckcheckError(
@@ -393,11 +414,11 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
     );
   const selected = suite.cells.filter(
     (c) =>
-      (!options.brokers || options.brokers.includes(c.broker)) &&
+      (!wanted || wanted.includes(resolveBrokerId(c.broker))) &&
       (!options.cells || options.cells.includes(c.id)),
   );
   const skipped = suite.cells.filter((c) => !selected.includes(c)).map((c) => c.id);
-  const needed = [...new Set(selected.map((c) => c.broker))];
+  const needed = [...new Set(selected.map((c) => resolveBrokerId(c.broker)))];
   const running = new Map((options.running ?? []).map((info) => [info.id, info] as const));
   const toStart = needed.filter((id) => !running.has(id));
   let fleet: BrokerFleet | undefined;
@@ -409,7 +430,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions = {}): Pro
     const cells: CellResult[] = [];
     for (const [index, cell] of selected.entries()) {
       options.onProgress?.({ type: 'cell-start', cell: cell.id, index, total: selected.length });
-      const broker = running.get(cell.broker) as BrokerInfo;
+      const broker = running.get(resolveBrokerId(cell.broker)) as BrokerInfo;
       const result = await runCell(suite, cell, {
         profile,
         broker,

@@ -6,7 +6,13 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, inject, it } from 'vitest';
 import { type BrokerInfo, StartedBroker } from '../brokers/container/started-broker.ts';
-import { type BrokerId, type BrokerKind, parseBrokerSelection } from '../brokers/catalog.ts';
+import {
+  type BrokerId,
+  type BrokerKind,
+  type BrokerName,
+  brokerVersion,
+  parseBrokerSelection,
+} from '../brokers/catalog.ts';
 import { type CertifyOptions, type CertifyResult, certify } from '../harness/certify.ts';
 import type { Semantics } from '../model/scenario.ts';
 import { formatResult } from '../report/index.ts';
@@ -21,7 +27,8 @@ export function brokers(kind?: BrokerKind): BrokerInfo[] {
 }
 
 /** A handle to control (fault, heal) one of the shared brokers; it never removes the container. */
-export function brokerHandle(id: BrokerId): StartedBroker {
+export function brokerHandle(name: BrokerName): StartedBroker {
+  const id: BrokerId = brokerVersion(name).id;
   const info = brokers().find((b) => b.id === id);
   if (!info) throw new Error(`broker ${id} was not started; set ACKCHECK_BROKERS to include it`);
   return new StartedBroker(info, false);

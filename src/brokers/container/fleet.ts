@@ -5,7 +5,7 @@
  */
 import { describeError } from '../../errors.ts';
 import { type BrokerInfo, StartedBroker, waitUntilReady } from './started-broker.ts';
-import type { BrokerId } from '../catalog.ts';
+import { type BrokerName, resolveBrokerId } from '../catalog.ts';
 import { externalBroker } from './external.ts';
 import { stopReaper } from './reaper.ts';
 import { findSharedBroker, type StartBrokerOptions, startBroker } from './start-broker.ts';
@@ -16,7 +16,8 @@ export const EXTERNAL_READY_TIMEOUT_MS = 10_000;
 export interface BrokerFleet extends AsyncDisposable {
   readonly brokers: readonly StartedBroker[];
   readonly infos: readonly BrokerInfo[];
-  get(id: BrokerId): StartedBroker;
+  /** By id, or by kind (its newest version). */
+  get(name: BrokerName): StartedBroker;
   stop(): Promise<void>;
 }
 
@@ -31,10 +32,12 @@ export interface AcquireOptions extends Omit<StartBrokerOptions, 'broker' | 'nam
  * external broker is checked for readiness and used as is (see external.ts).
  */
 export async function acquireBrokers(
-  ids: readonly BrokerId[],
+  names: readonly BrokerName[],
   options: AcquireOptions = {},
 ): Promise<BrokerFleet> {
   const { reuseShared = true, ...startOptions } = options;
+  // A kind stands for its newest version (as in certify({ broker: 'kafka' })).
+  const ids = [...new Set(names.map(resolveBrokerId))];
   const results = await Promise.allSettled(
     ids.map(async (id) => {
       const external = externalBroker(id);
@@ -70,7 +73,8 @@ export async function acquireBrokers(
   const fleet: BrokerFleet = {
     brokers,
     infos: brokers.map((b) => b.info),
-    get(id) {
+    get(name) {
+      const id = resolveBrokerId(name);
       const found = brokers.find((b) => b.id === id);
       if (!found) throw new RangeError(`broker ${id} is not part of this fleet (${ids.join(', ')})`);
       return found;

@@ -15,7 +15,7 @@ import {
   StartedBroker,
   waitUntilReady,
 } from './started-broker.ts';
-import { type BrokerId, type BrokerVersion, brokerVersion } from '../catalog.ts';
+import { type BrokerId, type BrokerName, type BrokerVersion, brokerVersion } from '../catalog.ts';
 import {
   type ContainerScope,
   type Dockerode,
@@ -32,8 +32,8 @@ import { ensureReaper } from './reaper.ts';
 import type { ContainerRecipe, ProxiedListener } from './recipe.ts';
 
 export interface StartBrokerOptions {
-  /** Which broker to start, e.g. `"kafka-3.9"`. */
-  broker: BrokerId;
+  /** Which broker to start, e.g. `"kafka-3.9"`, or a kind (`"kafka"`) for its newest version. */
+  broker: BrokerName;
   /** Image to run. Default: `$ACKCHECK_IMAGE_…`, else the local image, else the upstream one. */
   image?: string;
   /** Host port for clients. Default: a free port. A port in use fails with PORT_IN_USE. */
