@@ -33,6 +33,19 @@ export function compareFinalState(actual: JsonValue, reference: JsonValue): Fina
   return { equal: total === 0, diff: lines };
 }
 
+/**
+ * Why `value` is not a JSON value (`$.n is not a JSON value: bigint 10`, `$.a is cyclic`), or
+ * undefined when it is one.
+ */
+export function jsonProblem(value: unknown): string | undefined {
+  try {
+    assertJson('$', value, []);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^final state at /, '');
+  }
+}
+
 type Report = (line: string) => void;
 
 function compareAt(path: string, actual: unknown, expected: unknown, report: Report): void {

@@ -18,7 +18,9 @@ import {
   lineReporter,
   type ProgressReporter,
   silentReporter,
+  statusWord,
 } from './progress.ts';
+import { runsDone } from '../report/common.ts';
 
 export const EXIT = { pass: 0, violated: 1, error: 2 } as const;
 
@@ -27,6 +29,10 @@ export function resultSummary(r: CertifyResult) {
   const ce = r.counterexample;
   return {
     ok: r.ok,
+    status: r.status,
+    ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.processorError ? { processorError: r.processorError } : {}),
+    requestedRuns: r.requestedRuns,
     processor: r.processor,
     broker: r.broker,
     semantics: r.semantics,
@@ -65,10 +71,10 @@ function summaryTable(results: readonly CertifyResult[]): string {
       r.processor.split(/[\\/]/).at(-1) ?? r.processor,
       r.broker,
       r.semantics,
-      r.ok ? green('pass') : red('FAIL'),
-      String(r.runs) +
+      r.ok ? green(statusWord(r)) : red(statusWord(r)),
+      runsDone(r) +
         (r.interrupted ? ' (time limit)' : '') +
-        (r.errors.length ? ` (+${r.errors.length} skipped: infrastructure errors above)` : ''),
+        (r.errors.length ? ` (+${r.errors.length} skipped: infrastructure errors)` : ''),
       String(r.shrinkSteps),
       `${(r.durationMs / 1000).toFixed(1)} s`,
     ]),
@@ -148,19 +154,33 @@ export function printOutcome(
   json: boolean | undefined,
 ): number {
   const ok = results.every((r) => r.ok);
+  const code = exitCode(results);
   if (json) {
     printJson({ ok, results: results.map(resultSummary), notices, reports: paths });
   } else {
     console.log(`\n${summaryTable(results)}\n`);
     for (const r of results.filter((x) => !x.ok)) console.log(`${formatResult(r, { color: useColor })}\n`);
     printPaths(paths);
-    console.log(
-      ok
-        ? green(`\nall ${results.length} certified`)
-        : red(`\n${results.filter((r) => !r.ok).length} of ${results.length} violated an invariant`),
-    );
+    console.log(ok ? green(`\nall ${results.length} certified`) : red(`\n${outcomeLine(results)}`));
   }
-  return ok ? EXIT.pass : EXIT.violated;
+  return code;
+}
+
+/** 1 when an invariant was violated, else 2 when a cell is incomplete or stopped on an error, else 0. */
+export function exitCode(results: readonly CertifyResult[]): number {
+  if (results.some((r) => r.status === 'fail')) return EXIT.violated;
+  return results.every((r) => r.status === 'pass') ? EXIT.pass : EXIT.error;
+}
+
+/** "1 of 3 violated an invariant, 1 incomplete (nothing certified), 1 error": what was not certified. */
+export function outcomeLine(results: readonly CertifyResult[]): string {
+  const n = (s: CertifyResult['status']) => results.filter((r) => r.status === s).length;
+  const parts = [
+    n('fail') ? `${n('fail')} violated an invariant` : '',
+    n('incomplete') ? `${n('incomplete')} incomplete (not certified: too few runs completed)` : '',
+    n('error') ? `${n('error')} stopped on an error` : '',
+  ].filter(Boolean);
+  return `${results.length - n('pass')} of ${results.length} not certified: ${parts.join(', ')}`;
 }
 
 export async function runCertify(processorArg: string | undefined, flags: CertifyFlags): Promise<number> {

@@ -9,7 +9,14 @@ import { table } from './output.ts';
 import { barReporter, lineReporter } from './progress.ts';
 
 const cell: CertifyCell = { processor: '/p/orders.ts', broker: 'kafka-4.4', semantics: 'at-least-once' };
-const result = { ok: false, runs: 2, shrinkSteps: 1, durationMs: 12_345 } as CertifyResult;
+const result = {
+  ok: false,
+  status: 'fail',
+  runs: 2,
+  requestedRuns: 5,
+  shrinkSteps: 1,
+  durationMs: 12_345,
+} as CertifyResult;
 
 function drive(reporter: ReturnType<typeof lineReporter>) {
   reporter.start(cell, 1, 2, 5);
@@ -49,7 +56,7 @@ describe('progress', () => {
       '  run 2/5: VIOLATION (6 messages, 1 of 2 faults injected, 1.1 s; 3 faults injected so far)',
       '  shrinking step 1: 3 messages, 1 faults -> still fails',
       'notice: broker-restart skipped',
-      '  orders.ts on kafka-4.4 (at-least-once): FAIL after 2 runs in 12.3 s',
+      '  orders.ts on kafka-4.4 (at-least-once): FAIL after 2 of 5 runs in 12.3 s',
     ]);
   });
 

@@ -2,6 +2,7 @@
  * Progress of `ackcheck certify` on stderr: a bar per cell on a terminal (cli-progress), one
  * plain line per event otherwise (CI logs), nothing with --json.
  */
+import { runsDone } from '../report/common.ts';
 import cliProgress from 'cli-progress';
 import type { CertifyProgress, CertifyResult } from '../harness/certify.ts';
 import type { CertifyCell } from './options.ts';
@@ -62,7 +63,7 @@ export function lineReporter(
     },
     end(result) {
       write(
-        `  ${label}: ${result.ok ? 'pass' : 'FAIL'} after ${result.runs} runs in ${(result.durationMs / 1000).toFixed(1)} s`,
+        `  ${label}: ${statusWord(result)} after ${runsDone(result)} runs in ${(result.durationMs / 1000).toFixed(1)} s`,
       );
     },
     notice(message) {
@@ -108,7 +109,9 @@ export function barReporter(stream: NodeJS.WritableStream = process.stderr): Pro
       else multi.log(`${e.type}: ${e.message}\n`);
     },
     end(result) {
-      bar?.update(result.runs, { status: result.ok ? 'pass' : `FAIL (${result.shrinkSteps} shrink steps)` });
+      bar?.update(result.runs, {
+        status: result.status === 'fail' ? `FAIL (${result.shrinkSteps} shrink steps)` : statusWord(result),
+      });
       bar?.stop();
       bar = undefined;
     },
@@ -119,4 +122,9 @@ export function barReporter(stream: NodeJS.WritableStream = process.stderr): Pro
       multi.stop();
     },
   };
+}
+
+/** The status word as the CLI shows it: `pass`, or in capitals when it is not a pass. */
+export function statusWord(result: Pick<CertifyResult, 'status'>): string {
+  return result.status === 'pass' ? 'pass' : result.status.toUpperCase();
 }

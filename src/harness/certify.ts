@@ -12,7 +12,7 @@ import { type BrokerInfo, StartedBroker } from '../brokers/container/started-bro
 import { type BrokerId, type BrokerName, brokerVersion } from '../brokers/catalog.ts';
 import { needsContainer } from '../brokers/container/external.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
-import { AckcheckError, describeError } from '../errors.ts';
+import { AckcheckError, type AckcheckErrorCode, describeError, isAckcheckError } from '../errors.ts';
 import { assertNetworkFaultsSupported, isNetworkFault } from '../faults/network.ts';
 import { scenarioArbitrary } from '../generate/index.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';
@@ -21,6 +21,7 @@ import type { FindingCode, Verdict } from '../model/verdict.ts';
 import { resolveModulePath } from '../workers/load.ts';
 import type { RuntimeSpec } from '../workers/worker-config.ts';
 import { type GenerationSettings, type ReplayFile, writeReplayFile } from './replay-file.ts';
+import { type CertifyStatus, certifyStatus, PROCESSOR_ERROR_CODES } from './certify-status.ts';
 import { harnessProcessor, type RunOutcome, runScenario } from './run-scenario.ts';
 import { resolveRunSettings } from './run-settings.ts';
 
@@ -85,6 +86,11 @@ export interface CertifyOptions {
    * healed (finding `stuck-consumer`) fails the run. Default false: reported only.
    */
   failOnStuckConsumer?: boolean;
+  /**
+   * Deadline of one process() call (and of reset()/snapshot()) in ms: a process() that does not
+   * settle by then is a `stuck-processing` finding. Default 10 000.
+   */
+  processTimeoutMs?: number;
   onProgress?: (event: CertifyProgress) => void;
 }
 
@@ -107,7 +113,7 @@ export type CertifyProgress =
   /** Something the user should know, e.g. fault kinds skipped on an external broker. */
   | { type: 'notice'; message: string };
 
-/** Runs that fail for infrastructure reasons before certify() gives up. */
+/** Runs that fail for infrastructure reasons before certify() gives up (each is topped up). */
 const MAX_RUN_ERRORS = 3;
 
 export interface Counterexample {
@@ -119,7 +125,16 @@ export interface Counterexample {
 }
 
 export interface CertifyResult {
+  /** True exactly when `status` is `pass`. */
   readonly ok: boolean;
+  /** The one status word every report, the CLI and the vitest helper use (see CertifyStatus). */
+  readonly status: CertifyStatus;
+  /** Why the status is not `pass`, or why a pass has fewer runs than requested. */
+  readonly reason?: string;
+  /** Runs requested (`runs` is how many completed). */
+  readonly requestedRuns: number;
+  /** The processor error that stopped the certification (status `error`). */
+  readonly processorError?: { readonly code: AckcheckErrorCode; readonly message: string };
   readonly processor: string;
   readonly broker: BrokerId;
   readonly semantics: Semantics;
@@ -135,7 +150,7 @@ export interface CertifyResult {
   readonly durationMs: number;
   /** True when the time budget ended the runs early. */
   readonly interrupted: boolean;
-  /** Runs that failed for infrastructure reasons (skipped, not counted as runs). */
+  /** Runs that failed for infrastructure reasons (skipped, not counted as runs, topped up). */
   readonly errors: readonly string[];
 }
 
@@ -151,6 +166,7 @@ function validate(options: CertifyOptions): void {
     timeLimit: options.timeLimit,
     maxMessages: options.maxMessages,
     minMessages: options.minMessages,
+    processTimeoutMs: options.processTimeoutMs,
   })) {
     if (value !== undefined && !(Number.isInteger(value) && value > 0))
       fail(`${name} must be a positive integer, got ${value}`);
@@ -165,6 +181,10 @@ function validate(options: CertifyOptions): void {
   const shrink = options.shrinkTimeLimit;
   if (shrink !== undefined && !(Number.isInteger(shrink) && shrink >= 0))
     fail(`shrinkTimeLimit must be an integer >= 0 (0: do not shrink), got ${shrink}`);
+}
+
+function isProcessorError(error: unknown): error is AckcheckError {
+  return isAckcheckError(error) && PROCESSOR_ERROR_CODES.includes(error.code);
 }
 
 function size(s: Scenario): number {
@@ -236,6 +256,8 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   });
 
   const errors: string[] = [];
+  const requestedRuns = generation.runs;
+  let stoppedBy: AckcheckError | undefined;
   let run = 0;
   let shrinkSteps = 0;
   let firstFailureAt: number | undefined;
@@ -248,6 +270,9 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   let closed = false;
   const property = fc.asyncProperty(arbitrary, async (scenario) => {
     if (firstFailureAt !== undefined && Date.now() - firstFailureAt >= shrinkBudget) return true; // budget spent: stop shrinking
+    // Stopped by an error, or enough runs completed (fast-check draws extra runs to top up the
+    // ones lost to infrastructure errors): nothing more to run.
+    if (stoppedBy || (firstFailureAt === undefined && run >= requestedRuns)) return true;
     let outcome: RunOutcome;
     try {
       const running = runScenario(scenario, {
@@ -256,20 +281,26 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
         runtime,
         workDir,
         ...settings,
+        processTimeoutMs: options.processTimeoutMs,
       });
       inFlight = running.catch(() => undefined);
       outcome = await running;
       if (closed) return true;
     } catch (error) {
       if (closed) return true;
-      // An infrastructure error is not a counterexample: do not let fast-check shrink on it.
-      errors.push(describeError(error));
+      // Neither kind of error is a counterexample: do not let fast-check shrink on it. The
+      // processor's errors stop the certification (a rerun meets them again); infrastructure
+      // errors skip the run, and fast-check's extra runs top it up.
       options.onProgress?.({ type: 'error', message: describeError(error) });
-      if (errors.length >= MAX_RUN_ERRORS)
-        throw new AckcheckError(
-          'WORKER_FAILED',
-          `certify: ${errors.length} runs failed: ${errors.join('; ')}`,
-        );
+      if (isProcessorError(error)) stoppedBy = error;
+      else {
+        errors.push(describeError(error));
+        if (errors.length >= MAX_RUN_ERRORS)
+          stoppedBy = new AckcheckError(
+            'WORKER_FAILED',
+            `${errors.length} runs failed for infrastructure reasons; the last: ${errors.at(-1)}`,
+          );
+      }
       return true;
     }
     const valid = outcome.verdict.valid;
@@ -307,7 +338,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
 
   try {
     const details = await fc.check(property, {
-      numRuns: generation.runs,
+      numRuns: requestedRuns + MAX_RUN_ERRORS,
       seed,
       interruptAfterTimeLimit: options.timeLimit ?? 600_000,
       markInterruptAsFailure: false,
@@ -332,8 +363,22 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
       });
       counterexample = { scenario: best.scenario, verdict: best.verdict, file, outcome: best };
     }
+    const decision = certifyStatus({
+      requestedRuns,
+      completedRuns: run,
+      counterexample: best !== undefined,
+      interrupted: details.interrupted,
+      infrastructureErrors: errors.length,
+      ...(stoppedBy ? { stoppedBy } : {}),
+    });
     return {
-      ok: !best,
+      ok: decision.status === 'pass',
+      status: decision.status,
+      ...(decision.reason ? { reason: decision.reason } : {}),
+      requestedRuns,
+      ...(stoppedBy && isProcessorError(stoppedBy)
+        ? { processorError: { code: stoppedBy.code, message: stoppedBy.message } }
+        : {}),
       processor: processorPath,
       broker: broker.id,
       semantics: options.semantics,

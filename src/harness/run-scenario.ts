@@ -25,6 +25,13 @@ import type { Verdict } from '../model/verdict.ts';
 import { HistoryWriter, mergeHistories, readHistoryFile } from '../history/history.ts';
 import { loadProcessor } from '../workers/load.ts';
 import type { RuntimeSpec } from '../workers/worker-config.ts';
+import {
+  assertSameState,
+  DEFAULT_PROCESS_TIMEOUT_MS,
+  processorCall,
+  referenceState,
+  takeSnapshot,
+} from './processor-calls.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface RunScenarioOptions {
@@ -35,6 +42,8 @@ export interface RunScenarioOptions {
   readonly workDir: string;
   /** Deadline for consuming everything after the faults are healed. Default 60 000 ms. */
   readonly drainTimeoutMs?: number;
+  /** Deadline of one process() call (and of reset/snapshot) in ms. Default 10 000. */
+  readonly processTimeoutMs?: number;
   /** Check per-key order (Kafka: within a partition). Default false. */
   readonly checkOrder?: boolean;
   /** A consumer replaced for making no progress after the heal is a violation. Default false (reported). */
@@ -55,6 +64,9 @@ export interface RunOutcome {
 const STUCK_MS = 8_000;
 const MAX_REFRESHES = 3;
 
+/** setup() may migrate a schema or fill a pool: a longer deadline than one process() call. */
+const SETUP_TIMEOUT_MS = 60_000;
+
 const processors = new Map<string, Promise<Processor>>();
 
 /** Loads (and sets up) a processor once per harness process. */
@@ -62,7 +74,7 @@ export function harnessProcessor(module: string): Promise<Processor> {
   let p = processors.get(module);
   if (!p) {
     p = loadProcessor(module).then(async (processor) => {
-      await processor.setup?.();
+      await processorCall('setup', 'PROCESSOR_SETUP_FAILED', () => processor.setup?.(), SETUP_TIMEOUT_MS);
       return processor;
     });
     processors.set(module, p);
@@ -79,7 +91,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const info = options.broker.info;
   const processor = await harnessProcessor(options.processorModule);
   const namespace = `run_${runId}`;
-  await processor.reset(namespace);
+  const callMs = options.processTimeoutMs ?? DEFAULT_PROCESS_TIMEOUT_MS;
+  await processorCall('reset', 'PROCESSOR_RESET_FAILED', () => processor.reset(namespace), callMs);
 
   const producerLog = new HistoryWriter(join(dir, 'producer.jsonl'), 'producer', began);
   const harnessLog = new HistoryWriter(join(dir, 'harness.jsonl'), 'harness', began);
@@ -260,8 +273,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const history = mergeHistories(
     [join(dir, 'producer.jsonl'), join(dir, 'harness.jsonl'), ...pool.historyFiles].map(readHistoryFile),
   );
-  const finalState = await processor.snapshot(namespace);
-  const referenceState = await referenceFor(processor, scenario, history, finalState, `ref_${runId}`);
+  const finalState = await takeSnapshot(processor, namespace, callMs);
+  const referenceState = await referenceFor(processor, scenario, history, finalState, `ref_${runId}`, callMs);
   const stuckIds = drained ? [] : unprocessedIds(history);
   const verdict = check({
     scenario,
@@ -282,6 +295,8 @@ const MAX_PARTIAL_SUBSETS = 4;
  * lose messages, so the reference holds the messages processed to completion, plus any subset
  * of those whose processing began but did not finish (a crash or an error may come before or
  * after the effect): the first candidate equal to the final state, else the completed-only one.
+ * Before the final state is blamed for differing, the reference is run a second time on the
+ * same messages: if the two differ, the processor's snapshot is not deterministic (an error).
  */
 async function referenceFor(
   processor: Processor,
@@ -289,8 +304,24 @@ async function referenceFor(
   history: readonly HistoryEvent[],
   finalState: JsonValue,
   namespace: string,
+  callMs: number,
 ): Promise<JsonValue> {
-  if (scenario.semantics === 'at-least-once') return reference(processor, scenario.messages, namespace);
+  const candidates = referenceCandidates(scenario, history);
+  let first: { state: JsonValue; messages: readonly Message[] } | undefined;
+  for (const messages of candidates) {
+    const state = await referenceState(processor, messages, namespace, callMs);
+    first ??= { state, messages };
+    if (compareFinalState(finalState, state).equal) return state;
+  }
+  const chosen = first as { state: JsonValue; messages: readonly Message[] };
+  const again = await referenceState(processor, chosen.messages, `${namespace}_2`, callMs);
+  assertSameState(chosen.state, again, 'two exactly-once reference runs over the same messages');
+  return chosen.state;
+}
+
+/** The message lists a reference may hold (see referenceFor). */
+function referenceCandidates(scenario: Scenario, history: readonly HistoryEvent[]): Message[][] {
+  if (scenario.semantics === 'at-least-once') return [[...scenario.messages]];
   const completed = new Set<string>();
   const begun = new Set<string>();
   for (const e of history) {
@@ -302,37 +333,10 @@ async function referenceFor(
     partial.length <= MAX_PARTIAL_SUBSETS
       ? Array.from({ length: 2 ** partial.length }, (_, mask) => partial.filter((_id, i) => mask & (1 << i)))
       : [[], partial];
-  let first: JsonValue | undefined;
-  for (const subset of subsets) {
+  return subsets.map((subset) => {
     const ids = new Set([...completed, ...subset]);
-    const state = await reference(
-      processor,
-      scenario.messages.filter((m) => ids.has(m.id)),
-      namespace,
-    );
-    first ??= state;
-    if (compareFinalState(finalState, state).equal) return state;
-  }
-  return first as JsonValue;
-}
-
-/** The exactly-once reference: each of these distinct messages once, in produce order, in-process. */
-async function reference(
-  processor: Processor,
-  messages: readonly Message[],
-  namespace: string,
-): Promise<JsonValue> {
-  await processor.reset(namespace);
-  for (const message of messages) {
-    await processor.process(message, {
-      namespace,
-      attempt: 1,
-      redelivered: false,
-      worker: 'reference',
-      checkpoint: async () => undefined,
-    });
-  }
-  return processor.snapshot(namespace);
+    return scenario.messages.filter((m) => ids.has(m.id));
+  });
 }
 
 /** A consumer-stall fault started in this worker's history and not healed yet. */

@@ -8,19 +8,21 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareFinalState } from '../check/final-state.ts';
 import type { CertifyResult } from '../harness/certify.ts';
+import type { CertifyStatus } from '../harness/certify-status.ts';
 import type { Fault, Trigger } from '../model/fault.ts';
 import type { HistoryEvent } from '../model/history.ts';
 import type { Scenario } from '../model/scenario.ts';
 
-/**
- * `fail`: an invariant was violated (there is a counterexample); `error`: no violation, but
- * runs failed for infrastructure reasons (so the certification is incomplete); `pass`: neither.
- */
-export type ResultStatus = 'pass' | 'fail' | 'error';
+/** The status word of a result (see CertifyStatus): `pass`, `fail`, `incomplete` or `error`. */
+export type ResultStatus = CertifyStatus;
 
 export function resultStatus(result: CertifyResult): ResultStatus {
-  if (!result.ok || result.counterexample) return 'fail';
-  return result.errors.length > 0 ? 'error' : 'pass';
+  return result.status;
+}
+
+/** "3 of 5" when fewer runs completed than were requested, else "5". */
+export function runsDone(result: CertifyResult): string {
+  return result.runs < result.requestedRuns ? `${result.runs} of ${result.requestedRuns}` : `${result.runs}`;
 }
 
 /** The processor as reports name it: its module's file name without the extension. */

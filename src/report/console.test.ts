@@ -50,7 +50,12 @@ describe('formatResult', () => {
 
   it('an erroring result lists its infrastructure errors', () => {
     const text = formatResult(erroringResult(['Kafka did not answer', 'worker w1 exited']));
-    expect(text.split('\n')[0]).toMatch(/^ERROR sqlite-upsert on rabbitmq-4\.0/);
+    expect(text.split('\n')[0]).toMatch(
+      /^INCOMPLETE sqlite-upsert on rabbitmq-4\.0 \(at-least-once\), runtime \S+, 3 of 5 runs/,
+    );
+    expect(text.split('\n')[1]).toMatch(
+      /^ {2}3 of 5 runs completed; 2 run\(s\) failed for infrastructure reasons/,
+    );
     expect(text).toContain('infrastructure errors');
     expect(text).toContain('- Kafka did not answer\n    - worker w1 exited');
   });

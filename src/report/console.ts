@@ -14,6 +14,7 @@ import {
   processorName,
   replayCommand,
   resultStatus,
+  runsDone,
   stateDiff,
 } from './common.ts';
 
@@ -38,16 +39,19 @@ export function formatResult(result: CertifyResult, options: FormatOptions = {})
   const dim = painter(color, 2);
 
   const status = resultStatus(result);
-  const label = status === 'pass' ? green('PASS') : status === 'fail' ? red('FAIL') : yellow('ERROR');
+  const word = status.toUpperCase();
+  const label = status === 'pass' ? green(word) : status === 'fail' ? red(word) : yellow(word);
   const facts = [
     `runtime ${result.runtime}`,
-    `${result.runs} run${result.runs === 1 ? '' : 's'}${result.interrupted ? ' (time limit reached)' : ''}`,
+    `${runsDone(result)} run${result.requestedRuns === 1 ? '' : 's'}${result.interrupted ? ' (time limit reached)' : ''}`,
     `seed ${result.seed}`,
     formatDuration(result.durationMs),
   ];
   const lines = [
     `${label} ${bold(processorName(result))} on ${result.broker} (${result.semantics}), ${facts.join(', ')}`,
   ];
+  if (result.reason && status !== 'fail')
+    lines.push(`  ${status === 'pass' ? result.reason : yellow(result.reason)}`);
 
   const ce = result.counterexample;
   if (ce) {
@@ -81,7 +85,7 @@ export function formatResult(result: CertifyResult, options: FormatOptions = {})
     );
   }
   if (result.errors.length > 0) {
-    lines.push('', `  ${yellow('infrastructure errors')} (runs skipped, not counted):`);
+    lines.push('', `  ${yellow('infrastructure errors')} (runs skipped, not counted, topped up):`);
     for (const e of result.errors) lines.push(`    - ${e}`);
   }
   return lines.join('\n');

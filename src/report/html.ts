@@ -23,6 +23,7 @@ import {
   processorName,
   replayCommand,
   resultStatus,
+  runsDone,
   stateDiff,
 } from './common.ts';
 import { jsonReport, type JsonReportOptions } from './json.ts';
@@ -66,9 +67,9 @@ function summaryTable(results: readonly CertifyResult[]): string {
       `<tr data-testid="result-row-${i}" class="row-${status}">` +
       `<td><span class="badge ${status}">${status.toUpperCase()}</span></td>` +
       `<td>${link}</td><td>${h(r.broker)}</td><td>${h(r.semantics)}</td><td>${h(r.runtime)}</td>` +
-      `<td class="num">${r.runs}${r.interrupted ? ' (time limit)' : ''}</td><td class="num">${r.seed}</td>` +
+      `<td class="num">${runsDone(r)}${r.interrupted ? ' (time limit)' : ''}</td><td class="num">${r.seed}</td>` +
       `<td class="num">${h(formatDuration(r.durationMs))}</td>` +
-      `<td>${h(codes.join(', ') || (status === 'error' ? `${r.errors.length} infrastructure error(s)` : '—'))}</td></tr>`
+      `<td>${h(codes.join(', ') || (status === 'pass' ? '—' : (r.reason ?? status)))}</td></tr>`
     );
   });
   const body =
@@ -106,8 +107,10 @@ function findingHtml(f: Finding, result: number, i: number): string {
 function resultSection(result: CertifyResult, i: number): string {
   const status = resultStatus(result);
   const title = `<h2><span class="badge ${status}">${status.toUpperCase()}</span> ${h(processorName(result))} on ${h(result.broker)} (${h(result.semantics)})</h2>`;
-  const facts = `<p class="facts">runtime ${h(result.runtime)} · ${result.runs} run${result.runs === 1 ? '' : 's'} · seed ${result.seed} · ${h(formatDuration(result.durationMs))} · ${result.shrinkSteps} shrink steps</p>`;
+  const facts = `<p class="facts">runtime ${h(result.runtime)} · ${runsDone(result)} run${result.requestedRuns === 1 ? '' : 's'} · seed ${result.seed} · ${h(formatDuration(result.durationMs))} · ${result.shrinkSteps} shrink steps</p>`;
   const parts = [title, facts];
+  if (result.reason && status !== 'fail')
+    parts.push(`<p class="reason" data-testid="reason-${i}">${h(result.reason)}</p>`);
   const ce = result.counterexample;
   if (ce) {
     const offending = new Set(ce.verdict.findings.flatMap((f) => f.messageIds));
@@ -197,7 +200,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 0 0 4px; 
 table { border-collapse: collapse; } th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; background: #f9fafb; } td.num { text-align: right; font-variant-numeric: tabular-nums; } td.empty { color: var(--muted); }
 .badge { display: inline-block; padding: 1px 7px; border-radius: 9px; font-size: 12px; font-weight: 700; color: #fff; }
-.badge.pass { background: #16a34a; } .badge.fail { background: #dc2626; } .badge.error { background: #d97706; }
+.badge.pass { background: #16a34a; } .badge.fail { background: #dc2626; } .badge.error { background: #d97706; } .badge.incomplete { background: #d97706; }
 .result { margin-top: 28px; padding-top: 16px; border-top: 2px solid var(--line); }
 .finding { margin: 8px 0; padding: 8px 12px; border-left: 4px solid #dc2626; background: #fef2f2; }
 .finding.reported { border-color: #d97706; background: #fffbeb; } .finding p { margin: 2px 0; }

@@ -36,10 +36,15 @@ describe('JSON report', () => {
     });
   });
 
-  it('counts passed, failed and errored results', () => {
+  it('counts passed, failed, incomplete and errored results', () => {
     const report = jsonReport([passingResult(), failingResult(), erroringResult(), nastyResult()], { now });
-    expect(report.summary).toEqual({ total: 4, passed: 1, failed: 2, errored: 1 });
-    expect(report.results.map((r) => r.status)).toEqual(['pass', 'fail', 'error', 'fail']);
+    expect(report.summary).toEqual({ total: 4, passed: 1, failed: 2, incomplete: 1, errored: 0 });
+    expect(report.results.map((r) => r.status)).toEqual(['pass', 'fail', 'incomplete', 'fail']);
+    expect(report.results[2]).toMatchObject({
+      requestedRuns: 5,
+      runs: 3,
+      reason: expect.stringMatching(/^3 of 5/),
+    });
     expect(report.results[2]?.errors).toEqual(['Kafka did not answer within 30 s']);
   });
 
@@ -71,7 +76,7 @@ describe('JSON report', () => {
 
   it('an empty report is still a report', () => {
     const report = JSON.parse(formatJsonReport([], { now })) as JsonReport;
-    expect(report.summary).toEqual({ total: 0, passed: 0, failed: 0, errored: 0 });
+    expect(report.summary).toEqual({ total: 0, passed: 0, failed: 0, incomplete: 0, errored: 0 });
     expect(report.results).toEqual([]);
   });
 

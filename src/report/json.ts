@@ -5,10 +5,10 @@
  * {
  *   format: "ackcheck-report", formatVersion: 1,
  *   ackcheck: "<version>", node: "v24.x", generatedAt: "<ISO 8601>",
- *   summary: { total, passed, failed, errored },
+ *   summary: { total, passed, failed, incomplete, errored },
  *   results: [{
- *     status: "pass" | "fail" | "error", processor, processorName, broker, semantics, runtime,
- *     runs, seed, path?, durationMs, firstFailureMs?, shrinkSteps, interrupted, errors[],
+ *     status: "pass" | "fail" | "incomplete" | "error", reason?, processorError?: { code, message },
+ *     requestedRuns, processor, processorName, broker, semantics, runtime, runs, seed, path?, durationMs, firstFailureMs?, shrinkSteps, interrupted, errors[],
  *     counterexample?: {
  *       scenario, verdict, history[], finalState, referenceState, stateDiff[], drained,
  *       runDurationMs, replay: { file, command, seed, path? }
@@ -45,6 +45,7 @@ export interface JsonReport {
     readonly total: number;
     readonly passed: number;
     readonly failed: number;
+    readonly incomplete: number;
     readonly errored: number;
   };
   readonly results: readonly JsonResult[];
@@ -52,6 +53,10 @@ export interface JsonReport {
 
 export interface JsonResult {
   readonly status: ResultStatus;
+  /** Why the status is not `pass` (or why a pass has fewer runs than requested). */
+  readonly reason?: string;
+  readonly processorError?: { readonly code: string; readonly message: string };
+  readonly requestedRuns: number;
   /** Path of the processor module. */
   readonly processor: string;
   readonly processorName: string;
@@ -97,6 +102,9 @@ export function jsonResult(result: CertifyResult): JsonResult {
   const ce = result.counterexample;
   return {
     status: resultStatus(result),
+    ...(result.reason ? { reason: result.reason } : {}),
+    ...(result.processorError ? { processorError: result.processorError } : {}),
+    requestedRuns: result.requestedRuns,
     processor: result.processor,
     processorName: processorName(result),
     broker: result.broker,
@@ -146,6 +154,7 @@ export function jsonReport(results: readonly CertifyResult[], options: JsonRepor
       total: converted.length,
       passed: count('pass'),
       failed: count('fail'),
+      incomplete: count('incomplete'),
       errored: count('error'),
     },
     results: converted,

@@ -70,12 +70,18 @@ function testcase(result: CertifyResult): string {
         xmlText(formatResult(result)),
       ),
     );
-  } else if (status === 'error') {
+  } else if (status === 'error' || status === 'incomplete') {
+    const type = result.processorError?.code ?? (status === 'incomplete' ? 'incomplete' : 'infrastructure');
     parts.push(
       element(
         'error',
-        { message: result.errors[0] ?? 'infrastructure error', type: 'infrastructure' },
-        xmlText(result.errors.join('\n')),
+        {
+          message: [`${status}: ${result.reason ?? 'not certified'}`, result.errors[0]]
+            .filter(Boolean)
+            .join(' — '),
+          type,
+        },
+        xmlText([result.processorError?.message, ...result.errors].filter(Boolean).join('\n')),
       ),
     );
   }
@@ -102,7 +108,7 @@ export function formatJunit(results: readonly CertifyResult[], options: JunitOpt
   const tally = (rs: readonly CertifyResult[]) => ({
     tests: rs.length,
     failures: rs.filter((r) => resultStatus(r) === 'fail').length,
-    errors: rs.filter((r) => resultStatus(r) === 'error').length,
+    errors: rs.filter((r) => ['error', 'incomplete'].includes(resultStatus(r))).length,
     skipped: 0,
     time: seconds(rs.reduce((sum, r) => sum + r.durationMs, 0)),
   });

@@ -102,7 +102,10 @@ export function certifyProcessor(processor: string | URL, options: CertifyProces
             });
             if (!result.ok) {
               const error = new Error(formatResult(result, { color: false }));
-              error.name = 'AckcheckViolation';
+              error.name =
+                result.status === 'fail'
+                  ? 'AckcheckViolation'
+                  : `Ackcheck${result.status === 'incomplete' ? 'Incomplete' : 'Error'}`;
               error.stack = `${error.name}: ${error.message}`; // the verdict is the message; no stack noise
               throw error;
             }

@@ -18,6 +18,7 @@ const base = {
   semantics: 'at-least-once',
   runtime: 'kafka-at-least-once',
   runs: 20,
+  requestedRuns: 20,
   seed: 42,
   shrinkSteps: 0,
   durationMs: 12_345,
@@ -26,13 +27,23 @@ const base = {
 } as const satisfies Partial<CertifyResult>;
 
 export function passingResult(overrides: Partial<CertifyResult> = {}): CertifyResult {
-  return { ok: true, ...base, ...overrides };
+  return { ok: true, status: 'pass', ...base, ...overrides };
 }
 
 export function erroringResult(
   errors: readonly string[] = ['Kafka did not answer within 30 s'],
 ): CertifyResult {
-  return { ok: true, ...base, runs: 3, errors, broker: 'rabbitmq-4.0', runtime: 'rabbitmq-at-least-once' };
+  return {
+    ok: false,
+    status: 'incomplete',
+    reason: `3 of 5 runs completed; ${errors.length} run(s) failed for infrastructure reasons`,
+    ...base,
+    runs: 3,
+    requestedRuns: 5,
+    errors,
+    broker: 'rabbitmq-4.0',
+    runtime: 'rabbitmq-at-least-once',
+  };
 }
 
 /** Per-key totals of the messages' `n`, as sqlite-increment's snapshot() returns them. */
@@ -60,6 +71,8 @@ function failing(
   return {
     ...base,
     ok: false,
+    status: 'fail',
+    reason: 'an invariant was violated',
     processor: '/repo/fixtures/processors/sqlite-increment.ts',
     seed: 7,
     path: '3:1:0',
