@@ -21,7 +21,8 @@ export type AckcheckErrorCode =
   | 'PROCESSOR_REFERENCE_FAILED'
   | 'SNAPSHOT_NOT_JSON'
   | 'SNAPSHOT_NONDETERMINISTIC'
-  | 'NETWORK_FAULTS_UNAVAILABLE';
+  | 'NETWORK_FAULTS_UNAVAILABLE'
+  | 'CLIENT_MISSING';
 
 export class AckcheckError extends Error {
   readonly code: AckcheckErrorCode;

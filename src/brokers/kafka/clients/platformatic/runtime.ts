@@ -1,0 +1,149 @@
+/**
+ * ackcheck's Kafka runtimes on @platformatic/kafka: one message stream (`consume()`), read one
+ * message at a time, manual commits only (`autocommit: false`), starting from the group's
+ * committed offsets.
+ *
+ * - at-least-once: process (retried in place with backoff while the message is still ours),
+ *   then commit offset + 1 (retried while still ours).
+ * - at-most-once: commit offset + 1, then process (a failure is recorded, not retried); a failed
+ *   commit skips the message unprocessed.
+ *
+ * Never commits for a partition this consumer no longer owns: a stream keeps messages fetched
+ * before a rebalance, so a message fetched in an older group generation, or for a partition no
+ * longer assigned, is dropped unprocessed (the stream fetches again from the committed offsets
+ * after every rejoin, so the owner gets it again). A commit that needs a rejoin destroys the
+ * stream; the runtime then opens a new one (from the committed offsets) and goes on.
+ */
+import { sleep } from '../../../../deadline.ts';
+import { orderFor, type Runtime, type RuntimeOptions } from '../../../../runtime/runtime.ts';
+import {
+  type PlatformaticConsumer,
+  platformaticConsumerFor,
+  platformaticDelivery,
+  type PlatformaticMessage,
+  platformaticOwns,
+  type PlatformaticStream,
+} from './client.ts';
+
+/** A stream that cannot be reopened for this long fails the worker (it is replaced). */
+const REOPEN_DEADLINE_MS = 30_000;
+const STOP_DEADLINE_MS = 15_000;
+/** Commit attempts per message (at-least-once) before the message is left to a redelivery. */
+const COMMIT_ATTEMPTS = 10;
+
+function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export function platformaticRuntime(options: RuntimeOptions): Runtime {
+  const order = orderFor(options);
+  const backoff = options.retryBackoffMs ?? 200;
+  let consumer: PlatformaticConsumer | undefined;
+  let stream: PlatformaticStream | undefined;
+  let loop: Promise<void> | undefined;
+  let stopping = false;
+  return {
+    name: `platformatic-${options.semantics}${options.order ? ` (${order})` : ''}`,
+    broker: 'kafka',
+    semantics: options.semantics,
+    async start(ctx) {
+      const { consumer: c, consume } = await platformaticConsumerFor(ctx);
+      consumer = c;
+      const seen = new Set<string>();
+      const owns = (m: PlatformaticMessage) => platformaticOwns(c, m);
+
+      const handle = async (m: PlatformaticMessage): Promise<void> => {
+        if (!owns(m)) return; // fetched before a rebalance: the owner reads it again
+        const d = platformaticDelivery(m, seen);
+        ctx.delivered(d);
+        if (order === 'process-then-ack') {
+          for (;;) {
+            try {
+              await ctx.process(d);
+              break;
+            } catch {
+              if (stopping || !owns(m)) return; // abandoned: comes again to whoever owns it
+              await sleep(backoff);
+            }
+          }
+          for (let attempt = 1; ; attempt++) {
+            if (!owns(m)) return;
+            try {
+              await m.commit();
+              break;
+            } catch (error) {
+              if (stopping || attempt >= COMMIT_ATTEMPTS) {
+                ctx.log(`commit of ${d.partition}:${d.offset} failed: ${(error as Error).message}`);
+                return;
+              }
+              await sleep(backoff);
+            }
+          }
+          ctx.acknowledged(d);
+        } else {
+          try {
+            await m.commit();
+          } catch (error) {
+            ctx.log(
+              `commit of ${d.partition}:${d.offset} failed, message skipped: ${(error as Error).message}`,
+            );
+            return;
+          }
+          ctx.acknowledged(d);
+          await ctx.process(d).catch(() => undefined); // at-most-once: a failure is recorded, not retried
+        }
+      };
+
+      const open = async (): Promise<PlatformaticStream | undefined> => {
+        const since = Date.now();
+        for (;;) {
+          try {
+            const s = await c.consume(consume);
+            stream = s;
+            return s;
+          } catch (error) {
+            if (stopping) return undefined;
+            if (Date.now() - since > REOPEN_DEADLINE_MS) {
+              ctx.fail(error instanceof Error ? error : new Error(String(error)));
+              return undefined;
+            }
+            await sleep(500);
+          }
+        }
+      };
+
+      const first = await c.consume(consume);
+      stream = first;
+      loop = (async () => {
+        let s: PlatformaticStream | undefined = first;
+        while (s && !stopping) {
+          try {
+            for await (const m of s as AsyncIterable<PlatformaticMessage>) {
+              if (stopping) break;
+              await handle(m);
+            }
+          } catch (error) {
+            if (!stopping) ctx.log(`message stream failed, reopening: ${(error as Error).message}`);
+          }
+          if (stopping) break;
+          s = await open();
+        }
+      })();
+    },
+    async stop() {
+      stopping = true;
+      if (stream) await withDeadline(stream.close(), STOP_DEADLINE_MS);
+      if (loop) await withDeadline(loop, STOP_DEADLINE_MS);
+      if (consumer) await withDeadline(consumer.close(), STOP_DEADLINE_MS);
+    },
+  };
+}
