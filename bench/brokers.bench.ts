@@ -6,8 +6,8 @@
  *   node bench/brokers.bench.ts [--repeats 3] [--messages 20000] [--broker all]
  */
 import { parseArgs } from 'node:util';
-import { parseBrokerSelection } from '../src/brokers/catalog.ts';
-import { openRoundTripper } from '../src/brokers/roundtrip.ts';
+import { parseBrokerSelection } from '../src/brokers/registry.ts';
+import { openRoundTripper } from '../src/brokers/registry.ts';
 import { startBroker } from '../src/brokers/container/start-broker.ts';
 import { table } from '../src/cli/output.ts';
 

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BrokerInfo } from '../src/brokers/container/started-broker.ts';
-import { parseBrokerSelection } from '../src/brokers/catalog.ts';
+import { parseBrokerSelection } from '../src/brokers/registry.ts';
 import { acquireBrokers } from '../src/brokers/container/fleet.ts';
 import { certify } from '../src/harness/certify.ts';
 import { BROKEN, CORRECT } from '../fixtures/catalog.ts';

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import amqp from 'amqplib';
 import type { BrokerInfo } from '../src/brokers/container/started-broker.ts';
-import { parseBrokerSelection } from '../src/brokers/catalog.ts';
+import { parseBrokerSelection } from '../src/brokers/registry.ts';
 import { acquireBrokers } from '../src/brokers/container/fleet.ts';
 import { provisionTopic } from '../src/brokers/kafka/admin.ts';
 import { kafkaClient } from '../src/brokers/kafka/client.ts';

@@ -21,17 +21,13 @@ export {
   brokerVersion,
   parseBrokerSelection,
   resolveBrokerId,
-} from './brokers/catalog.ts';
+} from './brokers/registry.ts';
 export { type AcquireOptions, acquireBrokers, type BrokerFleet } from './brokers/container/fleet.ts';
 export { type KafkaTopic, provisionTopic } from './brokers/kafka/admin.ts';
 export { kafkaClient } from './brokers/kafka/client.ts';
 export { provisionQueue, type QueueType, type RabbitmqQueue } from './brokers/rabbitmq/admin.ts';
-export {
-  openRoundTripper,
-  type RoundTripOptions,
-  type RoundTripper,
-  type RoundTripResult,
-} from './brokers/roundtrip.ts';
+export { openRoundTripper } from './brokers/registry.ts';
+export { type RoundTripOptions, type RoundTripper, type RoundTripResult } from './brokers/roundtrip.ts';
 export { findSharedBroker, type StartBrokerOptions, startBroker } from './brokers/container/start-broker.ts';
 export {
   type AckcheckConfig,

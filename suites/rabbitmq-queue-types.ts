@@ -3,7 +3,7 @@
  * or not on nack/reject, and what happens to a message that always fails (RabbitMQ 4.0 quorum
  * queues have a default delivery limit of 20). Expectations are what we measured.
  */
-import type { BrokerId } from '../src/brokers/catalog.ts';
+import type { BrokerId } from '../src/brokers/registry.ts';
 import { DEFAULT_FAULT_KINDS } from '../src/harness/certify.ts';
 import type { Suite, SuiteCell } from '../src/harness/suite.ts';
 import { deliveriesOf, processorModule, runtimeModule, UPSERT } from './common.ts';

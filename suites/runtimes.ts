@@ -3,7 +3,7 @@
  * on every supported broker version, RabbitMQ on classic and quorum queues. Each must keep the
  * semantics it promises under every default fault kind (DEFAULT_FAULT_KINDS).
  */
-import type { BrokerId } from '../src/brokers/catalog.ts';
+import type { BrokerId } from '../src/brokers/registry.ts';
 import { DEFAULT_FAULT_KINDS } from '../src/harness/certify.ts';
 import type { Suite, SuiteCell } from '../src/harness/suite.ts';
 import type { Semantics } from '../src/model/scenario.ts';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BROKER_IDS } from '../src/brokers/catalog.ts';
+import { BROKER_IDS } from '../src/brokers/registry.ts';
 import { DEFAULT_FAULT_KINDS } from '../src/harness/certify.ts';
 import { loadProcessor, loadRuntime } from '../src/workers/load.ts';
 import { SUITES } from './index.ts';

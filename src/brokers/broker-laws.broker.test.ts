@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { brokerHandle, brokers } from '../vitest/index.ts';
 import type { BrokerFault } from './container/started-broker.ts';
-import { openRoundTripper } from './roundtrip.ts';
+import { type BrokerId, openRoundTripper } from './registry.ts';
 
 const FAULTS: BrokerFault[] = ['restart', 'kill', 'pause'];
 
@@ -21,7 +21,7 @@ describe.each(brokers().map((b) => [b.id, b] as const))('%s', (id, info) => {
   });
 
   it.each(FAULTS)('reconnects after a broker %s and round-trips a further batch', async (fault) => {
-    const broker = brokerHandle(id);
+    const broker = brokerHandle(id as BrokerId);
     // RabbitMQ: a quorum queue declared moments before a SIGKILL does not come back (its Ra
     // member registration was not yet on disk; see README "Limitations"), so the kill fault
     // uses a classic durable queue; restart and pause use a quorum queue.

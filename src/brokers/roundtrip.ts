@@ -1,12 +1,10 @@
 /**
  * Round trips: publish a batch with confirms, consume it, and report what was lost or
  * duplicated. The smallest end-to-end proof that a broker and its client work, used by the
- * broker tests, `ackcheck demo` and the broker benchmark. One client session lives across
+ * broker tests, `ackcheck demo` and the broker benchmark (opened through the registry's
+ * `openRoundTripper`; each broker folder implements it). One client session lives across
  * batches so that tests can check it reconnects after a broker fault.
  */
-import type { BrokerInfo } from './container/started-broker.ts';
-import { openKafkaRoundTripper } from './kafka/roundtrip.ts';
-import { openRabbitmqRoundTripper } from './rabbitmq/roundtrip.ts';
 
 export interface RoundTripOptions {
   /** Payload size of each message in bytes. Default 1024. */
@@ -35,12 +33,6 @@ export interface RoundTripper extends AsyncDisposable {
   /** Publishes `count` new messages with confirms, then waits until each was consumed or `timeoutMs` passed. */
   batch(count: number, timeoutMs?: number): Promise<RoundTripResult>;
   close(): Promise<void>;
-}
-
-export function openRoundTripper(info: BrokerInfo, options: RoundTripOptions = {}): Promise<RoundTripper> {
-  return info.kind === 'kafka'
-    ? openKafkaRoundTripper(info, options)
-    : openRabbitmqRoundTripper(info, options);
 }
 
 /** Bookkeeping shared by both brokers: which ids were consumed how often. */

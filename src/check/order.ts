@@ -7,7 +7,7 @@
  * redelivery) is not an order violation. Messages never processed are ignored.
  */
 import type { HistoryEvent } from '../model/history.ts';
-import type { Scenario } from '../model/scenario.ts';
+import { isPartitioned, type Scenario } from '../model/scenario.ts';
 import { type MessageEvent, messageEvents } from './message-events.ts';
 import { validateHistory } from './validate-history.ts';
 
@@ -85,8 +85,8 @@ function groupsOf(scenario: Scenario, firsts: ReadonlyMap<string, FirstProcessin
   for (const message of scenario.messages) {
     const first = firsts.get(message.id);
     if (first === undefined) continue;
-    const partition = scenario.broker === 'kafka' ? partitionOf(first.deliver) : undefined;
-    if (scenario.broker === 'kafka' && partition === undefined) continue;
+    const partition = isPartitioned(scenario) ? partitionOf(first.deliver) : undefined;
+    if (isPartitioned(scenario) && partition === undefined) continue;
     const groupKey = JSON.stringify([message.key, partition ?? null]);
     let group = groups.get(groupKey);
     if (group === undefined) {

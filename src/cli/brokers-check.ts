@@ -2,9 +2,10 @@
  * `ackcheck brokers check`: starts (or reuses) the brokers, round-trips messages through each
  * with confirms, prints addresses and timings. A quick health check of the broker setup.
  */
-import type { BrokerId } from '../brokers/catalog.ts';
+import type { BrokerId } from '../brokers/registry.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
-import { openRoundTripper, type RoundTripResult } from '../brokers/roundtrip.ts';
+import { openRoundTripper } from '../brokers/registry.ts';
+import type { RoundTripResult } from '../brokers/roundtrip.ts';
 import { onInterrupt } from './interrupt.ts';
 import { green, printBrokers, printJson, red, table } from './output.ts';
 

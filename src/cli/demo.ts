@@ -6,7 +6,7 @@
  */
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrokerId } from '../brokers/catalog.ts';
+import type { BrokerId } from '../brokers/registry.ts';
 import type { CertifyResult } from '../harness/certify.ts';
 import { writeReports } from '../report/index.ts';
 import { resultSummary, runPlan } from './certify.ts';

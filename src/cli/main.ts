@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
  * messages), 2 usage or infrastructure error.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { BROKER_IDS, type BrokerId, parseBrokerSelection } from '../brokers/catalog.ts';
+import { BROKER_IDS, type BrokerId, parseBrokerSelection } from '../brokers/registry.ts';
 import { docker, listOurContainers, removeUnusedContainers } from '../brokers/container/docker.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { isAckcheckError } from '../errors.ts';

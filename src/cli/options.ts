@@ -10,7 +10,7 @@ import {
   type BrokerId,
   brokerVersion,
   parseBrokerSelection,
-} from '../brokers/catalog.ts';
+} from '../brokers/registry.ts';
 
 export { collapseExternal };
 import { collapseExternal } from '../brokers/container/external.ts';

@@ -1,6 +1,7 @@
 /** Plain-text and JSON output of the CLI. Colour only on a terminal, never in CI logs. */
 import { stripVTControlCharacters } from 'node:util';
-import type { BrokerInfo } from '../brokers/container/started-broker.ts';
+import { adapterFor } from '../brokers/registry.ts';
+import type { BrokerInfo } from '../model/broker.ts';
 
 export const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.CI !== 'true';
 
@@ -16,7 +17,7 @@ export function printJson(value: unknown): void {
 }
 
 export function brokerAddress(info: BrokerInfo): string {
-  return info.kind === 'kafka' ? `bootstrap ${info.bootstrapServers?.join(',')}` : `url ${info.amqpUrl}`;
+  return adapterFor(info.kind).address(info);
 }
 
 export function printBrokers(infos: readonly BrokerInfo[]): void {

@@ -5,7 +5,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { SUITES } from '../../suites/index.ts';
-import { type BrokerId, parseBrokerSelection } from '../brokers/catalog.ts';
+import { type BrokerId, parseBrokerSelection } from '../brokers/registry.ts';
 import { AckcheckError } from '../errors.ts';
 import {
   type CellResult,

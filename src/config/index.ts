@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { BROKER_IDS, type BrokerId, parseBrokerSelection } from '../brokers/catalog.ts';
+import { BROKER_IDS, type BrokerId, parseBrokerSelection } from '../brokers/registry.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';
 import type { Semantics } from '../model/scenario.ts';

@@ -3,17 +3,17 @@
  * `network-latency`). The workers connect through a TcpProxy in the harness process; the
  * producer and admin connect to the broker directly, so only the consumers suffer the fault.
  *
- * - RabbitMQ: the workers' AMQP URL points at the proxy, which forwards to the broker's port.
- * - Kafka: clients reconnect to the address the broker *advertises*, so the broker has a
- *   second listener (see src/brokers/kafka/recipe.ts) advertised at the proxy's fixed port;
- *   workers bootstrap through the proxy and stay behind it.
+ * Each broker adapter says how (`consumerPath`): RabbitMQ's workers get an AMQP URL that
+ * points at the proxy; Kafka clients reconnect to the address the broker *advertises*, so the
+ * broker has a second listener (src/brokers/kafka/recipe.ts) advertised at the proxy's fixed
+ * port, and workers bootstrap through the proxy and stay behind it.
  *
  * One proxy per broker per harness process, started when a run first needs it, shared by the
  * runs that use it at the same time, and stopped when the last of them ends (also on errors).
  */
-import type { BrokerInfo } from '../brokers/container/started-broker.ts';
+import { adapterFor } from '../brokers/registry.ts';
 import { sleep } from '../deadline.ts';
-import { AckcheckError } from '../errors.ts';
+import type { BrokerInfo } from '../model/broker.ts';
 import type { FaultKind, FaultParams } from '../model/fault.ts';
 import type { NetworkEffect } from '../model/history.ts';
 import { TcpProxy } from './proxy.ts';
@@ -44,31 +44,7 @@ const lanes = new Map<string, Promise<unknown>>();
 
 /** Throws NETWORK_FAULTS_UNAVAILABLE when the broker cannot route its consumers through a proxy. */
 export function assertNetworkFaultsSupported(info: BrokerInfo): void {
-  if (info.kind === 'kafka' && !info.proxied) {
-    throw new AckcheckError(
-      'NETWORK_FAULTS_UNAVAILABLE',
-      `Network faults need a second client listener on Kafka broker ${info.id} (container ` +
-        `${info.containerName}), which brokers started by an older ackcheck lack. Restart it: ` +
-        '`ackcheck brokers down` then `ackcheck brokers up` for a shared broker; or leave the ' +
-        'network-* kinds out of `faults`.',
-    );
-  }
-}
-
-function plan(info: BrokerInfo): { listenPort: number; target: { host: string; port: number } } {
-  assertNetworkFaultsSupported(info);
-  if (info.kind === 'kafka' && info.proxied) {
-    return { listenPort: info.proxied.advertisedPort, target: { host: info.host, port: info.proxied.port } };
-  }
-  return { listenPort: 0, target: { host: info.host, port: info.port } };
-}
-
-function workerInfo(info: BrokerInfo, proxy: TcpProxy): BrokerInfo {
-  if (info.kind === 'kafka') return { ...info, bootstrapServers: [`127.0.0.1:${proxy.port}`] };
-  const url = new URL(info.amqpUrl ?? `amqp://guest:guest@${info.host}:${info.port}`);
-  url.hostname = '127.0.0.1';
-  url.port = String(proxy.port);
-  return { ...info, amqpUrl: url.toString().replace(/\/$/, '') };
+  adapterFor(info.kind).consumerPath.check(info);
 }
 
 /** Opens (or joins) the consumers' proxied path to `info`'s broker. */
@@ -76,7 +52,7 @@ export async function openConsumerPath(info: BrokerInfo): Promise<ConsumerPath> 
   const key = info.containerId;
   let shared = proxies.get(key);
   if (!shared) {
-    const { listenPort, target } = plan(info);
+    const { listenPort, target } = adapterFor(info.kind).consumerPath.plan(info);
     const created: Shared = { proxy: TcpProxy.start({ target, port: listenPort }), users: 0 };
     shared = created;
     proxies.set(key, created);
@@ -95,7 +71,7 @@ export async function openConsumerPath(info: BrokerInfo): Promise<ConsumerPath> 
   const owner = shared;
   let released = false;
   return {
-    workerInfo: workerInfo(info, proxy),
+    workerInfo: adapterFor(info.kind).consumerPath.workerInfo(info, proxy.port),
     inject(kind, params) {
       const run = async (): Promise<NetworkEffect> => {
         const before = proxy.stats;

@@ -1,7 +1,7 @@
 import type fc from 'fast-check';
 import type { Fault, FaultKind } from '../model/fault.ts';
 import type { Message } from '../model/message.ts';
-import type { BrokerKindName } from '../model/scenario.ts';
+import type { BrokerKind } from '../model/broker.ts';
 import { faultPlansArbitrary, resolveFaultPlans } from './_internals/fault-plan.ts';
 import { brokerOption, faultKindsOption, integerOption } from './_internals/validate.ts';
 
@@ -13,7 +13,7 @@ export interface FaultsOptions {
   /** Most faults in one schedule. Default: 3. */
   readonly maxFaults?: number;
   /** The broker the schedule runs against; consumer-stall is drawn more rarely on RabbitMQ. Required. */
-  readonly broker: BrokerKindName;
+  readonly broker: BrokerKind;
 }
 
 /**

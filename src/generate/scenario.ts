@@ -15,7 +15,8 @@ import fc from 'fast-check';
 import { plainRecord } from './_internals/plain-record.ts';
 import type { FaultKind } from '../model/fault.ts';
 import type { JsonValue, Message } from '../model/message.ts';
-import type { BrokerKindName, Scenario, Semantics } from '../model/scenario.ts';
+import type { BrokerKind } from '../model/broker.ts';
+import type { Scenario, Semantics } from '../model/scenario.ts';
 import { type FaultPlan, faultPlansArbitrary, resolveFaultPlans } from './_internals/fault-plan.ts';
 import {
   arbitraryOption,
@@ -38,7 +39,7 @@ const MAX_PRODUCER_DUPLICATES = 3;
 
 export interface ScenarioOptions {
   /** The broker the scenario runs against. Required. */
-  readonly broker: BrokerKindName;
+  readonly broker: BrokerKind;
   /** The semantics the runtime promises. Required. */
   readonly semantics: Semantics;
   /** Most messages; see `messagesArbitrary`. Default: 50. */

@@ -9,17 +9,18 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { type BrokerInfo, StartedBroker } from '../brokers/container/started-broker.ts';
-import { type BrokerId, type BrokerName, brokerVersion } from '../brokers/catalog.ts';
+import { type BrokerId, type BrokerName, brokerVersion } from '../brokers/registry.ts';
 import { needsContainer } from '../brokers/container/external.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { AckcheckError, type AckcheckErrorCode, describeError, isAckcheckError } from '../errors.ts';
 import { assertNetworkFaultsSupported, isNetworkFault } from '../faults/network.ts';
 import { scenarioArbitrary } from '../generate/index.ts';
+import type { BrokerKind } from '../model/broker.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';
 import type { Scenario, Semantics } from '../model/scenario.ts';
 import type { FindingCode, Verdict } from '../model/verdict.ts';
 import { resolveModulePath } from '../workers/load.ts';
-import type { RuntimeSpec } from '../workers/worker-config.ts';
+import { type RuntimeSpec, runtimeLabel } from '../workers/worker-config.ts';
 import { type GenerationSettings, type ReplayFile, writeReplayFile } from './replay-file.ts';
 import { type CertifyStatus, certifyStatus, PROCESSOR_ERROR_CODES } from './certify-status.ts';
 import { harnessProcessor, type RunOutcome, runScenario } from './run-scenario.ts';
@@ -32,7 +33,7 @@ export type { ReplayFile };
  * scenario with a broker-kill waits for its quorum queue to be on disk first, see
  * QUORUM_KILL_SAFE_MS; its consumer-stall outlasts the kit broker's 5 s consumer timeout.)
  */
-export const DEFAULT_FAULT_KINDS: Readonly<Record<'kafka' | 'rabbitmq', readonly FaultKind[]>> = {
+export const DEFAULT_FAULT_KINDS: Readonly<Record<BrokerKind, readonly FaultKind[]>> = {
   kafka: FAULT_KINDS,
   rabbitmq: FAULT_KINDS,
 };
@@ -382,7 +383,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
       processor: processorPath,
       broker: broker.id,
       semantics: options.semantics,
-      runtime: 'module' in runtime ? runtime.module : `${runtime.builtin}-${runtime.semantics}`,
+      runtime: runtimeLabel(runtime),
       runs: run,
       seed,
       ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}),

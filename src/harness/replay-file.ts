@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BrokerId } from '../brokers/catalog.ts';
+import type { BrokerId } from '../brokers/registry.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import type { FaultKind } from '../model/fault.ts';
 import type { Scenario } from '../model/scenario.ts';

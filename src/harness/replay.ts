@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { type BrokerInfo, StartedBroker } from '../brokers/container/started-broker.ts';
-import { type BrokerName, brokerVersion } from '../brokers/catalog.ts';
+import { type BrokerName, brokerVersion } from '../brokers/registry.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import { type ReplayFile, readReplayFile } from './replay-file.ts';

@@ -8,10 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartedBroker } from '../brokers/container/started-broker.ts';
-import { provisionTopic } from '../brokers/kafka/admin.ts';
 import { produce, remaining } from '../brokers/producer.ts';
-import { provisionQueue } from '../brokers/rabbitmq/admin.ts';
-import type { RunTarget } from '../runtime/runtime.ts';
+import { adapterFor } from '../brokers/registry.ts';
 import { compareFinalState } from '../check/final-state.ts';
 import { check } from '../check/index.ts';
 import { sleep } from '../deadline.ts';
@@ -97,22 +95,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const producerLog = new HistoryWriter(join(dir, 'producer.jsonl'), 'producer', began);
   const harnessLog = new HistoryWriter(join(dir, 'harness.jsonl'), 'harness', began);
 
-  await using resource =
-    scenario.broker === 'kafka'
-      ? await provisionTopic(info, { partitions: scenario.kafka?.partitions ?? 1 })
-      : await provisionQueue(info, {
-          type: scenario.rabbitmq?.queueType ?? 'classic',
-          // A quorum queue must be on disk before a broker-kill, or it does not come back.
-          killSafe: scenario.faults.some((f) => f.kind === 'broker-kill'),
-        });
+  await using provisioned = await adapterFor(info.kind).provision(info, scenario);
   // Network faults act on the consumers' path only: their workers connect through a proxy.
   await using consumerPath = scenario.faults.some((f) => isNetworkFault(f.kind))
     ? await openConsumerPath(info)
     : undefined;
-  const target: RunTarget =
-    scenario.broker === 'kafka'
-      ? { kind: 'kafka', topic: resource.name, groupId: `${resource.name}-group` }
-      : { kind: 'rabbitmq', queue: resource.name, prefetch: scenario.rabbitmq?.prefetch ?? 1 };
+  const { target } = provisioned;
 
   await produce(
     info,

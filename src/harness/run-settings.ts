@@ -9,7 +9,7 @@
  * owner has moved on, so order is not promised — off. RabbitMQ promises no per-key order with
  * several consumers, a prefetch above 1 or requeues — off (opt in with `checkOrder: true`).
  */
-import type { BrokerKind } from '../brokers/catalog.ts';
+import type { BrokerKind } from '../brokers/registry.ts';
 import type { Semantics } from '../model/scenario.ts';
 import type { RunSettings } from './replay-file.ts';
 

@@ -14,7 +14,7 @@ import {
   type BrokerName,
   parseBrokerSelection,
   resolveBrokerId,
-} from '../brokers/catalog.ts';
+} from '../brokers/registry.ts';
 import { acquireBrokers, type BrokerFleet } from '../brokers/container/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import type { FaultKind } from '../model/fault.ts';

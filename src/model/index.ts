@@ -1,3 +1,4 @@
+export * from './broker.ts';
 export * from './fault.ts';
 export * from './history.ts';
 export * from './message.ts';

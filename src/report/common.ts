@@ -11,7 +11,6 @@ import type { CertifyResult } from '../harness/certify.ts';
 import type { CertifyStatus } from '../harness/certify-status.ts';
 import type { Fault, Trigger } from '../model/fault.ts';
 import type { HistoryEvent } from '../model/history.ts';
-import type { Scenario } from '../model/scenario.ts';
 
 /** The status word of a result (see CertifyStatus): `pass`, `fail`, `incomplete` or `error`. */
 export type ResultStatus = CertifyStatus;
@@ -105,13 +104,7 @@ export function describeFault(fault: Fault): string {
   return `${fault.kind} ${describeTrigger(fault.trigger)}${params.length ? ` (${params.join(', ')})` : ''}`;
 }
 
-/** The scenario's broker settings in one phrase. */
-export function describeSettings(scenario: Scenario): string {
-  const consumers = `${scenario.consumers} consumer${scenario.consumers === 1 ? '' : 's'}`;
-  if (scenario.broker === 'kafka') return `${consumers}, ${scenario.kafka?.partitions ?? 1} partition(s)`;
-  const r = scenario.rabbitmq;
-  return `${consumers}, prefetch ${r?.prefetch ?? 1}, ${r?.queueType ?? 'classic'} queue`;
-}
+export { describeSettings } from '../model/scenario.ts';
 
 /**
  * The final state against the exactly-once reference, one line per differing path; empty

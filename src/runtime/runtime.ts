@@ -10,7 +10,7 @@
  *   - `ctx.acknowledged(d)` right after the ack/commit succeeded.
  * At-least-once runtimes process, then acknowledge; at-most-once ones acknowledge, then process.
  */
-import type { BrokerInfo } from '../brokers/container/started-broker.ts';
+import type { BrokerInfo, BrokerKind } from '../model/broker.ts';
 import type { Message } from '../model/message.ts';
 import type { Semantics } from '../model/scenario.ts';
 
@@ -46,7 +46,7 @@ export interface RuntimeContext {
 export interface Runtime {
   /** Shown in reports. */
   readonly name: string;
-  readonly broker: 'kafka' | 'rabbitmq';
+  readonly broker: BrokerKind;
   /** The semantics this runtime claims; certify() checks the claim. */
   readonly semantics: Semantics;
   /** Starts consuming; resolves once the consumer is subscribed. Rejects if it cannot start. */
@@ -56,7 +56,7 @@ export interface Runtime {
 }
 
 /** A module that provides a runtime exports this as `createRuntime` (or default). */
-export type RuntimeFactory = (context: { readonly broker: 'kafka' | 'rabbitmq' }) => Runtime;
+export type RuntimeFactory = (context: { readonly broker: BrokerKind }) => Runtime;
 
 /** Message headers the kit's producer sets, so runtimes can rebuild a Delivery. */
 export const HEADERS = { id: 'ackcheck-id', copy: 'ackcheck-copy', key: 'ackcheck-key' } as const;

@@ -11,7 +11,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import type { BrokerInfo } from '../brokers/container/started-broker.ts';
-import { parseBrokerSelection } from '../brokers/catalog.ts';
+import { parseBrokerSelection } from '../brokers/registry.ts';
 import { collapseExternal } from '../brokers/container/external.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
 

@@ -12,7 +12,7 @@ import {
   type BrokerName,
   brokerVersion,
   parseBrokerSelection,
-} from '../brokers/catalog.ts';
+} from '../brokers/registry.ts';
 import { type CertifyOptions, type CertifyResult, certify } from '../harness/certify.ts';
 import type { Semantics } from '../model/scenario.ts';
 import { formatResult } from '../report/index.ts';
@@ -56,7 +56,7 @@ function selectBrokers(selection: CertifyProcessorOptions['brokers']): BrokerInf
   const all = brokers();
   if (selection === undefined || selection === 'all') return all;
   const ids = new Set(parseBrokerSelection(typeof selection === 'string' ? selection : selection.join(',')));
-  return all.filter((b) => ids.has(b.id));
+  return all.filter((b) => ids.has(b.id as BrokerId));
 }
 
 /**

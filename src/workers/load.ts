@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { kafkaRuntime } from '../brokers/kafka/runtime.ts';
-import { rabbitmqRuntime } from '../brokers/rabbitmq/runtime.ts';
+import { clientFor } from '../brokers/registry.ts';
 import type { Runtime, RuntimeFactory } from '../runtime/runtime.ts';
 import { AckcheckError, describeError } from '../errors.ts';
+import type { BrokerKind } from '../model/broker.ts';
 import type { Processor } from '../model/processor.ts';
 import type { RuntimeSpec } from './worker-config.ts';
 
@@ -59,11 +59,9 @@ export async function loadProcessor(path: string): Promise<Processor> {
   return candidate as Processor;
 }
 
-export async function loadRuntime(spec: RuntimeSpec, broker: 'kafka' | 'rabbitmq'): Promise<Runtime> {
+export async function loadRuntime(spec: RuntimeSpec, broker: BrokerKind): Promise<Runtime> {
   if ('builtin' in spec) {
-    return spec.builtin === 'kafka'
-      ? kafkaRuntime({ semantics: spec.semantics })
-      : rabbitmqRuntime({ semantics: spec.semantics });
+    return clientFor(spec.builtin, spec.client).runtime({ semantics: spec.semantics });
   }
   const mod = await importModule(spec.module, 'runtime');
   const factory = (mod.createRuntime ?? mod.default) as RuntimeFactory | undefined;

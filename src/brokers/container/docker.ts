@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { hostname } from 'node:os';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { AckcheckError, describeError } from '../../errors.ts';
-import type { BrokerId } from '../catalog.ts';
+import type { BrokerId } from '../registry.ts';
 
 // Ryuk's image cannot be pulled without a registry; ackcheck reaps its own containers.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';

@@ -8,30 +8,18 @@
  * container is started. Faults that need control of the broker's container (broker-*,
  * network-*) cannot be injected there; certify() skips them with a notice.
  */
-import { AckcheckError } from '../../errors.ts';
+import { BROKER_KINDS, type BrokerInfo, type BrokerKind } from '../../model/broker.ts';
 import type { FaultKind } from '../../model/fault.ts';
-import type { BrokerInfo } from './started-broker.ts';
-import { type BrokerId, type BrokerKind, brokerVersion } from '../catalog.ts';
+import { adapterFor, type BrokerId, brokerVersion } from '../registry.ts';
 
-export const EXTERNAL_ENV = {
-  kafka: 'ACKCHECK_KAFKA_BOOTSTRAP',
-  rabbitmq: 'ACKCHECK_AMQP_URL',
-} as const satisfies Record<BrokerKind, string>;
+/** The environment variable that names an external broker, per kind. */
+export const EXTERNAL_ENV: Readonly<Record<BrokerKind, string>> = Object.fromEntries(
+  BROKER_KINDS.map((kind) => [kind, adapterFor(kind).externalEnv]),
+) as Record<BrokerKind, string>;
 
 /** Fault kinds that act on the broker's container or its network path. */
 export function needsContainer(kind: FaultKind): boolean {
   return kind.startsWith('broker-') || kind.startsWith('network-');
-}
-
-function hostPort(text: string, variable: string): { host: string; port: number } {
-  const match = /^\[?([^\]\s]+?)\]?:(\d{1,5})$/.exec(text.trim());
-  const port = Number(match?.[2]);
-  if (!match?.[1] || !Number.isInteger(port) || port < 1 || port > 65_535)
-    throw new AckcheckError(
-      'INVALID_OPTION',
-      `${variable}: expected host:port (e.g. localhost:9092), got "${text}". Fix or unset ${variable}.`,
-    );
-  return { host: match[1], port };
 }
 
 /**
@@ -53,29 +41,7 @@ export function externalBroker(id: BrokerId, env: NodeJS.ProcessEnv = process.en
     readyInMs: 0,
     external: true,
   } as const;
-  if (version.kind === 'kafka') {
-    const servers = value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const first = hostPort(servers[0] ?? '', variable);
-    for (const s of servers.slice(1)) hostPort(s, variable);
-    return { ...base, containerName: `external ${servers.join(',')}`, ...first, bootstrapServers: servers };
-  }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    url = new URL('invalid:');
-  }
-  if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:')
-    throw new AckcheckError(
-      'INVALID_OPTION',
-      `${variable}: expected an AMQP URL such as amqp://guest:guest@localhost:5672, got "${value}". Fix or unset ${variable}.`,
-    );
-  const port = Number(url.port || (url.protocol === 'amqps:' ? 5671 : 5672));
-  const shown = `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
-  return { ...base, containerName: `external ${shown}`, host: url.hostname, port, amqpUrl: value };
+  return { ...base, ...adapterFor(version.kind).external(value) };
 }
 
 /**
@@ -88,7 +54,7 @@ export function collapseExternal(
 ): { ids: BrokerId[]; notices: string[] } {
   const notices: string[] = [];
   const out: BrokerId[] = [];
-  for (const kind of ['kafka', 'rabbitmq'] as const) {
+  for (const kind of BROKER_KINDS) {
     const ofKind = ids.filter((id) => brokerVersion(id).kind === kind);
     if (ofKind.length === 0) continue;
     const variable = EXTERNAL_ENV[kind];
@@ -96,7 +62,7 @@ export function collapseExternal(
     if (value) {
       const kept = ofKind.at(-1) as BrokerId;
       out.push(kept);
-      const shown = kind === 'rabbitmq' ? value.replace(/\/\/[^@/]*@/, '//') : value; // no credentials in logs
+      const shown = adapterFor(kind).redact(value); // no credentials in logs
       notices.push(
         `${variable} is set: ${kind} runs use the external broker at ${shown} (as ${kept}); no container is started` +
           (ofKind.length > 1

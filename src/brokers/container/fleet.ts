@@ -5,7 +5,7 @@
  */
 import { describeError } from '../../errors.ts';
 import { type BrokerInfo, StartedBroker, waitUntilReady } from './started-broker.ts';
-import { type BrokerName, resolveBrokerId } from '../catalog.ts';
+import { type BrokerName, resolveBrokerId } from '../registry.ts';
 import { externalBroker } from './external.ts';
 import { stopReaper } from './reaper.ts';
 import { findSharedBroker, type StartBrokerOptions, startBroker } from './start-broker.ts';

@@ -1,3 +1,5 @@
+import type { ConsumerTimeout, ProxiedListener } from '../../model/broker.ts';
+
 /** What a broker folder tells start-broker.ts about launching its container. */
 export interface ContainerRecipe {
   /** Port the client listener uses inside the container, given the published host port. */
@@ -20,18 +22,4 @@ export interface ContainerRecipe {
   readonly settings?: { readonly consumerTimeout?: ConsumerTimeout };
 }
 
-/**
- * The second listener: inside the container it listens on `port` (published on the host at the
- * same number); it advertises `127.0.0.1:advertisedPort`, where the harness's proxy listens and
- * forwards to `port`.
- */
-export interface ProxiedListener {
-  readonly port: number;
-  readonly advertisedPort: number;
-}
-
-/** A consumer timeout: an unacknowledged delivery older than `timeoutMs` is taken back, checked every `checkMs`. */
-export interface ConsumerTimeout {
-  readonly timeoutMs: number;
-  readonly checkMs: number;
-}
+export type { ConsumerTimeout, ProxiedListener } from '../../model/broker.ts';

@@ -15,7 +15,13 @@ import {
   StartedBroker,
   waitUntilReady,
 } from './started-broker.ts';
-import { type BrokerId, type BrokerName, type BrokerVersion, brokerVersion } from '../catalog.ts';
+import {
+  adapterFor,
+  type BrokerId,
+  type BrokerName,
+  type BrokerVersion,
+  brokerVersion,
+} from '../registry.ts';
 import {
   type ContainerScope,
   type Dockerode,
@@ -26,10 +32,8 @@ import {
   removeContainer,
   removeLeftovers,
 } from './docker.ts';
-import { kafkaRecipe } from '../kafka/recipe.ts';
-import { rabbitmqRecipe } from '../rabbitmq/recipe.ts';
 import { ensureReaper } from './reaper.ts';
-import type { ContainerRecipe, ProxiedListener } from './recipe.ts';
+import type { ProxiedListener } from './recipe.ts';
 
 export interface StartBrokerOptions {
   /** Which broker to start, e.g. `"kafka-3.9"`, or a kind (`"kafka"`) for its newest version. */
@@ -49,10 +53,6 @@ export interface StartBrokerOptions {
   name?: string;
 }
 
-const RECIPES: Record<BrokerVersion['kind'], ContainerRecipe> = {
-  kafka: kafkaRecipe,
-  rabbitmq: rabbitmqRecipe,
-};
 const HOST = '127.0.0.1';
 let leftoversRemoved = false;
 
@@ -184,7 +184,7 @@ interface LaunchPlan {
 
 async function launch(plan: LaunchPlan): Promise<StartedBroker> {
   const { engine, version, image, hostPort, readyTimeoutMs, scope } = plan;
-  const recipe = RECIPES[version.kind];
+  const recipe = adapterFor(version.kind).recipe;
   const name =
     plan.name ??
     (scope === 'shared'
@@ -366,10 +366,10 @@ export async function findSharedBroker(id: BrokerId): Promise<StartedBroker | un
     scope: 'shared',
     host: HOST,
     port,
-    ...RECIPES[version.kind].addresses(HOST, port),
+    ...adapterFor(version.kind).recipe.addresses(HOST, port),
     // Absent on a container started by an older ackcheck: network faults then say so.
     ...(proxiedPort && advertisedPort ? { proxied: { port: proxiedPort, advertisedPort } } : {}),
-    ...RECIPES[version.kind].settings,
+    ...adapterFor(version.kind).recipe.settings,
     readyInMs: 0,
   };
   return new StartedBroker(info, false);

@@ -4,42 +4,11 @@
  * (`StartedBroker`): the broker faults restart, kill/start and pause/unpause, readiness, stop.
  */
 import { AckcheckError, describeError } from '../../errors.ts';
-import type { BrokerId, BrokerKind } from '../catalog.ts';
-import { type ContainerScope, docker, removeContainer } from './docker.ts';
-import { probeKafka } from '../kafka/admin.ts';
-import { probeRabbitmq } from '../rabbitmq/admin.ts';
-import type { ConsumerTimeout, ProxiedListener } from './recipe.ts';
+import type { BrokerInfo } from '../../model/broker.ts';
+import { adapterFor, type BrokerId } from '../registry.ts';
+import { docker, removeContainer } from './docker.ts';
 
-export interface BrokerInfo {
-  readonly id: BrokerId;
-  readonly kind: BrokerKind;
-  readonly version: string;
-  readonly image: string;
-  readonly containerId: string;
-  readonly containerName: string;
-  readonly scope: ContainerScope;
-  /** Host and port clients connect to; both stay the same across broker restarts. */
-  readonly host: string;
-  readonly port: number;
-  /** Kafka: `["127.0.0.1:PORT"]`. */
-  readonly bootstrapServers?: readonly string[];
-  /** RabbitMQ: `amqp://guest:guest@127.0.0.1:PORT`. */
-  readonly amqpUrl?: string;
-  /**
-   * Kafka: the second client listener that consumers reach through the network-fault proxy
-   * (absent on a broker started by an older ackcheck).
-   */
-  readonly proxied?: ProxiedListener;
-  /** RabbitMQ: the consumer timeout ackcheck configured for its test broker. */
-  readonly consumerTimeout?: ConsumerTimeout;
-  /** Milliseconds from container create to the broker answering clients. */
-  readonly readyInMs: number;
-  /**
-   * True for a broker ackcheck did not start (ACKCHECK_KAFKA_BOOTSTRAP / ACKCHECK_AMQP_URL):
-   * no container, so no broker or network faults. `containerId` is empty then.
-   */
-  readonly external?: boolean;
-}
+export type { BrokerInfo };
 
 /** A broker fault that the container can suffer and the matching heal. */
 export type BrokerFault = 'restart' | 'kill' | 'pause';
@@ -53,8 +22,7 @@ export async function waitUntilReady(info: BrokerInfo, timeoutMs = DEFAULT_READY
   while (Date.now() < deadline) {
     try {
       const remaining = Math.max(1_000, deadline - Date.now());
-      if (info.kind === 'kafka') await probeKafka(info, remaining);
-      else await probeRabbitmq(info, remaining);
+      await adapterFor(info.kind).probe(info, remaining);
       return;
     } catch (error) {
       last = error;
@@ -66,7 +34,7 @@ export async function waitUntilReady(info: BrokerInfo, timeoutMs = DEFAULT_READY
       'BROKER_NOT_READY',
       `the external ${info.kind} broker (${info.containerName}) did not answer clients within ${timeoutMs} ms ` +
         `(last error: ${describeError(last)}). Check that it is running and reachable from here, or unset ` +
-        `${info.kind === 'kafka' ? 'ACKCHECK_KAFKA_BOOTSTRAP' : 'ACKCHECK_AMQP_URL'} to let ackcheck start a container.`,
+        `${adapterFor(info.kind).externalEnv} to let ackcheck start a container.`,
       { cause: last, retriable: true },
     );
   throw new AckcheckError(
@@ -90,7 +58,7 @@ export class StartedBroker implements AsyncDisposable {
   }
 
   get id(): BrokerId {
-    return this.info.id;
+    return this.info.id as BrokerId; // BrokerInfo is plain JSON; its id came from the catalog
   }
 
   async #container() {

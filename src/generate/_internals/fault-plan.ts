@@ -19,7 +19,7 @@ import {
   type Phase,
 } from '../../model/fault.ts';
 import type { Message } from '../../model/message.ts';
-import type { BrokerKindName } from '../../model/scenario.ts';
+import type { BrokerKind } from '../../model/broker.ts';
 
 /** `holdMs` range for broker-pause, network-* and consumer-stall; shrinks toward the minimum. */
 export const HOLD_MS = { min: 500, max: 3000 } as const;
@@ -33,7 +33,7 @@ const KIND_WEIGHT = 10;
  * broker, about seven on its RabbitMQ broker (a 5 s consumer timeout checked every second; see
  * src/brokers/rabbitmq/recipe.ts), so it is drawn rarely on Kafka and more rarely on RabbitMQ.
  */
-const STALL_WEIGHT: Record<BrokerKindName, number> = { kafka: 3, rabbitmq: 2 };
+const STALL_WEIGHT: Record<BrokerKind, number> = { kafka: 3, rabbitmq: 2 };
 
 /** The processor throws *while* processing, so only phases up to and during processing make sense. */
 const THROW_PHASES: readonly Phase[] = ['before-process', 'during-process'];
@@ -61,7 +61,7 @@ export interface FaultPlanConstraints {
   readonly maxFaults: number;
   /** At least this many faults (default 0), e.g. for a test that needs one. */
   readonly minFaults?: number;
-  readonly broker: BrokerKindName;
+  readonly broker: BrokerKind;
   /** Phase triggers draw `messageIndex` in `[0, messageIndexSpace)`; 0 means no phase triggers. */
   readonly messageIndexSpace: number;
   /** Progress triggers draw `acks` in `[0, maxAcks]`. */

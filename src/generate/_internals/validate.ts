@@ -5,7 +5,8 @@
  */
 import type fc from 'fast-check';
 import { FAULT_KINDS, type FaultKind } from '../../model/fault.ts';
-import type { BrokerKindName, Semantics } from '../../model/scenario.ts';
+import { BROKER_KINDS, type BrokerKind } from '../../model/broker.ts';
+import type { Semantics } from '../../model/scenario.ts';
 
 /** An integer option in `[min, max]`, or its default when left out. */
 export function integerOption(
@@ -43,11 +44,13 @@ export function arbitraryOption<T>(
   return value;
 }
 
-export function brokerOption(entry: string, value: unknown): BrokerKindName {
-  if (value !== 'kafka' && value !== 'rabbitmq') {
-    throw new RangeError(`${entry}: broker must be "kafka" or "rabbitmq", got ${JSON.stringify(value)}`);
+export function brokerOption(entry: string, value: unknown): BrokerKind {
+  if (!(BROKER_KINDS as readonly unknown[]).includes(value)) {
+    throw new RangeError(
+      `${entry}: broker must be ${BROKER_KINDS.map((k) => `"${k}"`).join(' or ')}, got ${JSON.stringify(value)}`,
+    );
   }
-  return value;
+  return value as BrokerKind;
 }
 
 export function semanticsOption(entry: string, value: unknown): Semantics {

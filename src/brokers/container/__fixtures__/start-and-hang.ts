@@ -3,7 +3,7 @@
  * killed. Used to prove the watchdog removes the container after a SIGKILL.
  * Usage: node start-and-hang.ts <broker-id>
  */
-import type { BrokerId } from '../../catalog.ts';
+import type { BrokerId } from '../../registry.ts';
 import { startBroker } from '../start-broker.ts';
 
 const broker = await startBroker({ broker: process.argv[2] as BrokerId });

@@ -5,7 +5,7 @@ import {
   brokerVersion,
   parseBrokerSelection,
   resolveBrokerId,
-} from './catalog.ts';
+} from './registry.ts';
 
 describe('broker catalog', () => {
   it('has a local image, an upstream image and an override variable for every broker', () => {

@@ -1,0 +1,54 @@
+/** The kit's Kafka producer (acks=-1) for a run's topic, and the group's lag for the drain. */
+import type { BrokerInfo } from '../../model/broker.ts';
+import type { Message } from '../../model/message.ts';
+import { encodeMessage, HEADERS, type RunTarget } from '../../runtime/runtime.ts';
+import type { Sender } from '../adapter.ts';
+import { kafkaClient } from './client.ts';
+
+function topicOf(target: RunTarget): { topic: string; groupId: string } {
+  if (target.kind !== 'kafka') throw new TypeError(`not a Kafka target: ${target.kind}`);
+  return target;
+}
+
+export async function openKafkaSender(info: BrokerInfo, target: RunTarget): Promise<Sender> {
+  const { topic } = topicOf(target);
+  const producer = kafkaClient(info, { clientId: 'ackcheck-producer' }).producer({
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  const send = async (m: Message, copy: number) => {
+    const [meta] = await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        {
+          key: m.key,
+          value: encodeMessage(m),
+          headers: { [HEADERS.id]: m.id, [HEADERS.copy]: String(copy) },
+        },
+      ],
+    });
+    return { partition: meta?.partition, offset: meta?.baseOffset };
+  };
+  return Object.assign(send, { close: () => producer.disconnect() });
+}
+
+/** The group's lag: messages between its committed offset (or the log start) and the end, over all partitions. */
+export async function kafkaLag(info: BrokerInfo, target: RunTarget): Promise<number> {
+  const { topic, groupId } = topicOf(target);
+  const admin = kafkaClient(info).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    let lag = 0;
+    for (const end of ends) {
+      const c = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+      const start = BigInt(c) < 0n ? BigInt(end.low) : BigInt(c);
+      lag += Number(BigInt(end.high) - start);
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
