@@ -15,7 +15,7 @@ case "${1:-}" in
     shift
     # Build too, so that processors importing 'ackcheck' (the README's examples) resolve here.
     npm run --silent build || exit 2
-    exec node src/cli/main.ts demo "$@"
+    exec node bin/ackcheck.ts demo "$@"
     ;;
   test)
     shift

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { docker } from '../brokers/container/docker.ts';
 import { brokers } from '../vitest/index.ts';
 
-const cli = fileURLToPath(new URL('./main.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../../bin/ackcheck.ts', import.meta.url));
 const fixture = (p: string) => fileURLToPath(new URL(`../../fixtures/processors/${p}`, import.meta.url));
 const rabbit = brokers('rabbitmq').at(-1);
 

@@ -1,9 +1,7 @@
-#!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 /**
  * The `ackcheck` command. Exit codes: 0 pass, 1 invariant violated (or a round trip lost
- * messages), 2 usage or infrastructure error.
+ * messages), 2 usage or infrastructure error. The executable is bin/ackcheck.ts, which hands
+ * in the ready-made suites (the CLI does not import suites/).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BROKER_IDS, type BrokerId, parseBrokerSelection } from '../brokers/registry.ts';
@@ -15,7 +13,7 @@ import { EXIT, runCertify, runReplay } from './certify.ts';
 import { runDemo } from './demo.ts';
 import { type CertifyFlags, newestBrokers, parseDuration, parseSeed } from './options.ts';
 import { printBrokers, printJson } from './output.ts';
-import { registerSuiteCommand } from './suite.ts';
+import { registerSuiteCommand, type SuiteList } from './suite.ts';
 
 export { EXIT };
 
@@ -34,7 +32,12 @@ function positiveInt(value: string): number {
   return n;
 }
 
-export function buildProgram(): Command {
+export interface ProgramOptions {
+  /** The suites `ackcheck suite` runs, by name. Default: none. */
+  readonly suites?: SuiteList;
+}
+
+export function buildProgram(options: ProgramOptions = {}): Command {
   const program = new Command('ackcheck')
     .description(
       'Property-based conformance tests for Kafka and RabbitMQ message processors, on real brokers.',
@@ -216,13 +219,13 @@ export function buildProgram(): Command {
       },
     );
 
-  registerSuiteCommand(program);
+  registerSuiteCommand(program, options.suites ?? {});
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], options: ProgramOptions = {}): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(options).parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.pass;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -248,18 +251,4 @@ export async function main(argv: string[]): Promise<number> {
       );
     return EXIT.error;
   }
-}
-
-function invokedDirectly(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
-  process.exit(await main(process.argv));
 }

@@ -4,7 +4,6 @@
  * Exit codes: 0 every cell meets its expectation, 1 one does not, 2 usage or infrastructure error.
  */
 import { type Command, InvalidArgumentError } from 'commander';
-import { SUITES } from '../../suites/index.ts';
 import { type BrokerId, parseBrokerSelection } from '../brokers/registry.ts';
 import { AckcheckError } from '../errors.ts';
 import {
@@ -13,6 +12,7 @@ import {
   type ProfileName,
   runSuite,
   runsLabel,
+  type Suite,
   type SuiteResult,
 } from '../harness/suite.ts';
 import { dim, green, printJson, red, table } from './output.ts';
@@ -56,12 +56,19 @@ export function suiteRows(result: SuiteResult): string[][] {
   ]);
 }
 
-export async function runSuiteCommand(name: string, opts: SuiteCommandOptions): Promise<number> {
-  const suite = SUITES[name];
+/** The suites `ackcheck suite` knows, by name (bin/ackcheck.ts passes the ready-made ones). */
+export type SuiteList = Readonly<Record<string, Suite>>;
+
+export async function runSuiteCommand(
+  name: string,
+  opts: SuiteCommandOptions,
+  suites: SuiteList,
+): Promise<number> {
+  const suite = suites[name];
   if (!suite)
     throw new AckcheckError(
       'INVALID_OPTION',
-      `unknown suite "${name}"; expected one of: ${Object.keys(SUITES).join(', ')}`,
+      `unknown suite "${name}"; expected one of: ${Object.keys(suites).join(', ') || '(none)'}`,
     );
   const result = await runSuite(suite, {
     profile: opts.profile,
@@ -102,10 +109,10 @@ export async function runSuiteCommand(name: string, opts: SuiteCommandOptions): 
 }
 
 /** Adds `ackcheck suite` to the program. */
-export function registerSuiteCommand(program: Command): void {
+export function registerSuiteCommand(program: Command, suites: SuiteList): void {
   program
     .command('suite')
-    .description(`run a conformance suite: ${Object.keys(SUITES).join(', ')}`)
+    .description(`run a conformance suite: ${Object.keys(suites).join(', ')}`)
     .argument('<name>', 'suite name')
     .option('-p, --profile <profile>', 'short (few runs per cell, CI) or full', profileOption, 'short')
     .option(
@@ -122,6 +129,6 @@ export function registerSuiteCommand(program: Command): void {
       '\nExamples:\n  $ ackcheck suite runtimes\n  $ ackcheck suite rabbitmq-queue-types --profile full --broker rabbitmq-4.0 --json',
     )
     .action(async (name: string, opts: SuiteCommandOptions) => {
-      process.exitCode = await runSuiteCommand(name, opts);
+      process.exitCode = await runSuiteCommand(name, opts, suites);
     });
 }

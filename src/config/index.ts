@@ -20,7 +20,7 @@ import { BROKER_IDS, type BrokerId, parseBrokerSelection } from '../brokers/regi
 import { AckcheckError, describeError } from '../errors.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';
 import type { Semantics } from '../model/scenario.ts';
-import { REPORT_FORMATS, type ReportFormat } from '../report/index.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../model/results.ts';
 
 export const SEMANTICS: readonly Semantics[] = ['at-least-once', 'at-most-once'];
 export const CONFIG_FILES = [

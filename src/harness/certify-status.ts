@@ -4,16 +4,9 @@
  * A pass needs runs that completed: runs skipped for errors never count as evidence.
  */
 import type { AckcheckErrorCode } from '../errors.ts';
+import type { CertifyStatus } from '../model/results.ts';
 
-/**
- * `pass`: every requested run completed without a violation (or the time limit ended the runs
- * after at least one completed, with no run lost to an error); `fail`: an invariant was
- * violated (there is a counterexample); `incomplete`: fewer runs completed than requested
- * because runs failed for infrastructure reasons, or none completed at all; `error`: the
- * certification stopped on an error of the processor (or of the harness) that a rerun would
- * meet again.
- */
-export type CertifyStatus = 'pass' | 'fail' | 'incomplete' | 'error';
+export type { CertifyStatus } from '../model/results.ts';
 
 export interface StatusInput {
   readonly requestedRuns: number;

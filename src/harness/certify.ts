@@ -9,22 +9,22 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { type BrokerInfo, StartedBroker } from '../brokers/container/started-broker.ts';
-import { type BrokerId, type BrokerName, brokerVersion } from '../brokers/registry.ts';
+import { type BrokerName, brokerVersion } from '../brokers/registry.ts';
 import { needsContainer } from '../brokers/container/external.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
-import { AckcheckError, type AckcheckErrorCode, describeError, isAckcheckError } from '../errors.ts';
+import { AckcheckError, describeError, isAckcheckError } from '../errors.ts';
 import { assertNetworkFaultsSupported, isNetworkFault } from '../faults/network.ts';
 import { scenarioArbitrary } from '../generate/index.ts';
 import type { BrokerKind } from '../model/broker.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';
 import type { Scenario, Semantics } from '../model/scenario.ts';
-import type { FindingCode, Verdict } from '../model/verdict.ts';
 import { resolveModulePath } from '../workers/load.ts';
 import { type RuntimeSpec, runtimeLabel } from '../workers/worker-config.ts';
 import { type GenerationSettings, type ReplayFile, writeReplayFile } from './replay-file.ts';
-import { type CertifyStatus, certifyStatus, PROCESSOR_ERROR_CODES } from './certify-status.ts';
+import { certifyStatus, PROCESSOR_ERROR_CODES } from './certify-status.ts';
 import { harnessProcessor, type RunOutcome, runScenario } from './run-scenario.ts';
 import { resolveRunSettings } from './run-settings.ts';
+import type { CertifyProgress, CertifyResult, Counterexample } from '../model/results.ts';
 
 export type { ReplayFile };
 
@@ -95,65 +95,10 @@ export interface CertifyOptions {
   onProgress?: (event: CertifyProgress) => void;
 }
 
-export type CertifyProgress =
-  | {
-      type: 'run';
-      run: number;
-      valid: boolean | 'unknown';
-      messages: number;
-      /** Faults in the scenario. */
-      faults: number;
-      /** Of those, faults whose trigger was reached and that were injected. */
-      faultsInjected: number;
-      durationMs: number;
-      /** Codes of every finding of the run, violations or not (e.g. duplicates under at-least-once). */
-      findings: readonly FindingCode[];
-    }
-  | { type: 'shrink'; step: number; messages: number; faults: number; valid: boolean | 'unknown' }
-  | { type: 'error'; message: string }
-  /** Something the user should know, e.g. fault kinds skipped on an external broker. */
-  | { type: 'notice'; message: string };
+export type { CertifyProgress, CertifyResult, Counterexample } from '../model/results.ts';
 
 /** Runs that fail for infrastructure reasons before certify() gives up (each is topped up). */
 const MAX_RUN_ERRORS = 3;
-
-export interface Counterexample {
-  readonly scenario: Scenario;
-  readonly verdict: Verdict;
-  /** The replay file: `replay(file)` or `ackcheck replay <file>`. */
-  readonly file: string;
-  readonly outcome: RunOutcome;
-}
-
-export interface CertifyResult {
-  /** True exactly when `status` is `pass`. */
-  readonly ok: boolean;
-  /** The one status word every report, the CLI and the vitest helper use (see CertifyStatus). */
-  readonly status: CertifyStatus;
-  /** Why the status is not `pass`, or why a pass has fewer runs than requested. */
-  readonly reason?: string;
-  /** Runs requested (`runs` is how many completed). */
-  readonly requestedRuns: number;
-  /** The processor error that stopped the certification (status `error`). */
-  readonly processorError?: { readonly code: AckcheckErrorCode; readonly message: string };
-  readonly processor: string;
-  readonly broker: BrokerId;
-  readonly semantics: Semantics;
-  readonly runtime: string;
-  readonly runs: number;
-  readonly seed: number;
-  /** fast-check path of the counterexample (with the seed, reruns the shrunk case). */
-  readonly path?: string;
-  readonly counterexample?: Counterexample;
-  /** Milliseconds until the first failure was seen. */
-  readonly firstFailureMs?: number;
-  readonly shrinkSteps: number;
-  readonly durationMs: number;
-  /** True when the time budget ended the runs early. */
-  readonly interrupted: boolean;
-  /** Runs that failed for infrastructure reasons (skipped, not counted as runs, topped up). */
-  readonly errors: readonly string[];
-}
 
 function validate(options: CertifyOptions): void {
   const fail = (what: string) => {

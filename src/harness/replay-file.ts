@@ -7,51 +7,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BrokerId } from '../brokers/registry.ts';
 import { AckcheckError, describeError } from '../errors.ts';
-import type { FaultKind } from '../model/fault.ts';
-import type { Scenario } from '../model/scenario.ts';
-import type { Verdict } from '../model/verdict.ts';
-import type { RuntimeSpec } from '../workers/worker-config.ts';
+import type { ReplayFile } from '../model/results.ts';
 
-/** runScenario()'s options that change what a run does or concludes. */
-export interface RunSettings {
-  /** Deadline for draining after the faults healed (ms). */
-  readonly drainTimeoutMs: number;
-  /** Per-key order findings are checked (and are violations). */
-  readonly checkOrder: boolean;
-  /** A consumer replaced because it stopped making progress is a violation, not only reported. */
-  readonly failOnStuckConsumer: boolean;
-}
-
-/** certify()'s options that shaped the scenarios fast-check drew (with `seed` and `path`). */
-export interface GenerationSettings {
-  readonly faults: readonly FaultKind[];
-  readonly maxFaults: number;
-  readonly minFaults: number;
-  readonly maxMessages: number;
-  readonly minMessages: number;
-  readonly maxConsumers: number;
-  readonly runs: number;
-  readonly kafka?: { readonly partitions?: number };
-  readonly rabbitmq?: { readonly queueType?: 'classic' | 'quorum'; readonly prefetch?: number };
-}
-
-export interface ReplayFile {
-  readonly ackcheck: 1;
-  readonly processor: string;
-  readonly runtime: RuntimeSpec;
-  readonly broker: BrokerId;
-  readonly seed: number;
-  /** fast-check path of the counterexample: with `seed` and `generation`, redraws the scenario. */
-  readonly path?: string;
-  readonly scenario: Scenario;
-  readonly verdict: Verdict;
-  /** Absent in files written by ackcheck before these were stored. */
-  readonly run?: RunSettings;
-  readonly generation?: GenerationSettings;
-}
-
+export type { GenerationSettings, ReplayFile, RunSettings } from '../model/results.ts';
 /** Writes the file as indented JSON. */
 export function writeReplayFile(file: string, content: ReplayFile): void {
   writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`);

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { type BrokerInfo, StartedBroker } from '../brokers/container/started-broker.ts';
-import { type BrokerName, brokerVersion } from '../brokers/registry.ts';
+import { type BrokerName, brokerVersion, resolveBrokerId } from '../brokers/registry.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import { type ReplayFile, readReplayFile } from './replay-file.ts';
@@ -28,7 +28,7 @@ export function replaySettings(saved: ReplayFile) {
 export async function replay(file: string, options: ReplayOptions = {}): Promise<RunOutcome> {
   const saved = readReplayFile(file);
   const named = typeof options.broker === 'string' ? options.broker : undefined;
-  let id = saved.broker;
+  let id = resolveBrokerId(saved.broker);
   if (named !== undefined) {
     try {
       id = brokerVersion(named).id;

@@ -19,7 +19,6 @@ import type { HistoryEvent, HistoryEventInput } from '../model/history.ts';
 import type { JsonValue, Message } from '../model/message.ts';
 import type { Processor } from '../model/processor.ts';
 import type { Scenario } from '../model/scenario.ts';
-import type { Verdict } from '../model/verdict.ts';
 import { HistoryWriter, mergeHistories, readHistoryFile } from '../history/history.ts';
 import { loadProcessor } from '../workers/load.ts';
 import type { RuntimeSpec } from '../workers/worker-config.ts';
@@ -31,6 +30,7 @@ import {
   takeSnapshot,
 } from './processor-calls.ts';
 import { WorkerPool } from './worker-pool.ts';
+import type { RunOutcome } from '../model/results.ts';
 
 export interface RunScenarioOptions {
   readonly broker: StartedBroker;
@@ -48,15 +48,7 @@ export interface RunScenarioOptions {
   readonly failOnStuckConsumer?: boolean;
 }
 
-export interface RunOutcome {
-  readonly scenario: Scenario;
-  readonly history: readonly HistoryEvent[];
-  readonly finalState: JsonValue;
-  readonly referenceState: JsonValue;
-  readonly drained: boolean;
-  readonly verdict: Verdict;
-  readonly durationMs: number;
-}
+export type { RunOutcome } from '../model/results.ts';
 
 /** No progress for this long after the faults healed: replace the consumers. */
 const STUCK_MS = 8_000;

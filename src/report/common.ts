@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareFinalState } from '../check/final-state.ts';
-import type { CertifyResult } from '../harness/certify.ts';
-import type { CertifyStatus } from '../harness/certify-status.ts';
+import type { CertifyResult } from '../model/results.ts';
+import type { CertifyStatus } from '../model/results.ts';
 import type { Fault, Trigger } from '../model/fault.ts';
 import type { HistoryEvent } from '../model/history.ts';
 

@@ -3,7 +3,7 @@
  * each finding with the events that explain it, the shrunk scenario, the final-state diff and
  * the replay command; then infrastructure errors. Colour (ANSI) only when asked.
  */
-import type { CertifyResult } from '../harness/certify.ts';
+import type { CertifyResult } from '../model/results.ts';
 import type { HistoryEvent } from '../model/history.ts';
 import type { Scenario } from '../model/scenario.ts';
 import {

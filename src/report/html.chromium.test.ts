@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CertifyResult } from '../harness/certify.ts';
+import type { CertifyResult } from '../model/results.ts';
 import { CHROMIUM_MISSING, launchChromium, type OfflinePage, offlinePage } from './__fixtures__/chromium.ts';
 import {
   erroringResult,

@@ -13,7 +13,7 @@
  * `[data-testid=lane]`, event marks `.ev` (`data-ev`, `data-type`, `data-id`), highlighted
  * marks `.ev.hl`.
  */
-import type { CertifyResult } from '../harness/certify.ts';
+import type { CertifyResult } from '../model/results.ts';
 import type { Finding } from '../model/verdict.ts';
 import {
   describeFault,

@@ -5,10 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CertifyResult } from '../harness/certify.ts';
+import type { CertifyResult } from '../model/results.ts';
 import { formatHtml } from './html.ts';
 import { formatJsonReport } from './json.ts';
 import { formatJunit } from './junit.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../model/results.ts';
 
 export { type ResultStatus, resultStatus } from './common.ts';
 export { eventTable, type FormatOptions, formatResult, formatScenario } from './console.ts';
@@ -24,8 +25,7 @@ export {
 } from './json.ts';
 export { formatJunit, type JunitOptions } from './junit.ts';
 
-export type ReportFormat = 'json' | 'junit' | 'html';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'junit', 'html'];
+export { REPORT_FORMATS, type ReportFormat } from '../model/results.ts';
 
 /** File names writeReports() uses, per format. */
 export const REPORT_FILES: Readonly<Record<ReportFormat, string>> = {

@@ -18,7 +18,7 @@
  * ```
  * New fields may be added; existing ones keep their name and meaning while formatVersion is 1.
  */
-import type { CertifyResult } from '../harness/certify.ts';
+import type { CertifyResult } from '../model/results.ts';
 import type { HistoryEvent } from '../model/history.ts';
 import type { JsonValue } from '../model/message.ts';
 import type { Scenario, Semantics } from '../model/scenario.ts';

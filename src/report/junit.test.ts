@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { CertifyResult } from '../harness/certify.ts';
+import type { CertifyResult } from '../model/results.ts';
 import {
   erroringResult,
   failingResult,

@@ -7,7 +7,7 @@
  * of escaping (attributes, text, and characters XML 1.0 forbids) are simpler than pulling an
  * XML builder into the runtime dependencies. The tests parse it back with fast-xml-parser.
  */
-import type { CertifyResult } from '../harness/certify.ts';
+import type { CertifyResult } from '../model/results.ts';
 import { processorName, resultStatus } from './common.ts';
 import { formatResult } from './console.ts';
 

@@ -1,22 +1,10 @@
 /** What the harness tells a worker process (passed as JSON in ACKCHECK_WORKER). */
-import type { BrokerInfo, BrokerKind } from '../model/broker.ts';
-import type { RunTarget } from '../runtime/runtime.ts';
+import type { BrokerInfo } from '../model/broker.ts';
 import type { Fault } from '../model/fault.ts';
-import type { Semantics } from '../model/scenario.ts';
+import type { RuntimeSpec } from '../model/results.ts';
+import type { RunTarget } from '../runtime/runtime.ts';
 
-/**
- * A built-in runtime by broker, semantics and client (default: the broker's first client,
- * see src/brokers/registry.ts), or a module exporting `createRuntime()`.
- */
-export type RuntimeSpec =
-  | { readonly builtin: BrokerKind; readonly semantics: Semantics; readonly client?: string }
-  | { readonly module: string };
-
-/** How reports name a runtime: the module path, or `kafka-at-least-once` (plus `/client` when not the default). */
-export function runtimeLabel(spec: RuntimeSpec): string {
-  if ('module' in spec) return spec.module;
-  return `${spec.builtin}-${spec.semantics}${spec.client ? `/${spec.client}` : ''}`;
-}
+export { type RuntimeSpec, runtimeLabel } from '../model/results.ts';
 
 export interface WorkerConfig {
   readonly worker: string;

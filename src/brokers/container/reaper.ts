@@ -13,7 +13,7 @@ let reaper: ChildProcess | undefined;
 export function ensureReaper(): void {
   if (reaper && reaper.exitCode === null) return;
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const entry = fileURLToPath(new URL(`../reaper-process${ext}`, import.meta.url));
+  const entry = fileURLToPath(new URL(`./reaper-process${ext}`, import.meta.url));
   reaper = spawn(process.execPath, [entry, String(process.pid), ownerLabel()], {
     detached: true,
     stdio: 'ignore',

@@ -1,0 +1,147 @@
+/**
+ * What a certification produces, as plain data: the status word, the result, its
+ * counterexample and the replay file that reruns it, and the progress events on the way.
+ * Reports, the CLI and the vitest helper read these types; the harness fills them.
+ */
+import type { AckcheckErrorCode } from '../errors.ts';
+import type { BrokerKind } from './broker.ts';
+import type { FaultKind } from './fault.ts';
+import type { HistoryEvent } from './history.ts';
+import type { JsonValue } from './message.ts';
+import type { Scenario, Semantics } from './scenario.ts';
+import type { FindingCode, Verdict } from './verdict.ts';
+
+/**
+ * `pass`: every requested run completed without a violation (or the time limit ended the runs
+ * after at least one completed, with no run lost to an error); `fail`: an invariant was
+ * violated (there is a counterexample); `incomplete`: fewer runs completed than requested
+ * because runs failed for infrastructure reasons, or none completed at all; `error`: the
+ * certification stopped on an error of the processor (or of the harness) that a rerun would
+ * meet again.
+ */
+export type CertifyStatus = 'pass' | 'fail' | 'incomplete' | 'error';
+
+export type CertifyProgress =
+  | {
+      type: 'run';
+      run: number;
+      valid: boolean | 'unknown';
+      messages: number;
+      /** Faults in the scenario. */
+      faults: number;
+      /** Of those, faults whose trigger was reached and that were injected. */
+      faultsInjected: number;
+      durationMs: number;
+      /** Codes of every finding of the run, violations or not (e.g. duplicates under at-least-once). */
+      findings: readonly FindingCode[];
+    }
+  | { type: 'shrink'; step: number; messages: number; faults: number; valid: boolean | 'unknown' }
+  | { type: 'error'; message: string }
+  /** Something the user should know, e.g. fault kinds skipped on an external broker. */
+  | { type: 'notice'; message: string };
+
+export interface Counterexample {
+  readonly scenario: Scenario;
+  readonly verdict: Verdict;
+  /** The replay file: `replay(file)` or `ackcheck replay <file>`. */
+  readonly file: string;
+  readonly outcome: RunOutcome;
+}
+
+export interface CertifyResult {
+  /** True exactly when `status` is `pass`. */
+  readonly ok: boolean;
+  /** The one status word every report, the CLI and the vitest helper use (see CertifyStatus). */
+  readonly status: CertifyStatus;
+  /** Why the status is not `pass`, or why a pass has fewer runs than requested. */
+  readonly reason?: string;
+  /** Runs requested (`runs` is how many completed). */
+  readonly requestedRuns: number;
+  /** The processor error that stopped the certification (status `error`). */
+  readonly processorError?: { readonly code: AckcheckErrorCode; readonly message: string };
+  readonly processor: string;
+  /** The broker id (`kafka-4.4`, …). */
+  readonly broker: string;
+  readonly semantics: Semantics;
+  readonly runtime: string;
+  readonly runs: number;
+  readonly seed: number;
+  /** fast-check path of the counterexample (with the seed, reruns the shrunk case). */
+  readonly path?: string;
+  readonly counterexample?: Counterexample;
+  /** Milliseconds until the first failure was seen. */
+  readonly firstFailureMs?: number;
+  readonly shrinkSteps: number;
+  readonly durationMs: number;
+  /** True when the time budget ended the runs early. */
+  readonly interrupted: boolean;
+  /** Runs that failed for infrastructure reasons (skipped, not counted as runs, topped up). */
+  readonly errors: readonly string[];
+}
+
+export interface RunOutcome {
+  readonly scenario: Scenario;
+  readonly history: readonly HistoryEvent[];
+  readonly finalState: JsonValue;
+  readonly referenceState: JsonValue;
+  readonly drained: boolean;
+  readonly verdict: Verdict;
+  readonly durationMs: number;
+}
+
+/**
+ * A built-in runtime by broker, semantics and client (default: the broker's first client,
+ * see src/brokers/registry.ts), or a module exporting `createRuntime()`.
+ */
+export type RuntimeSpec =
+  | { readonly builtin: BrokerKind; readonly semantics: Semantics; readonly client?: string }
+  | { readonly module: string };
+
+/** How reports name a runtime: the module path, or `kafka-at-least-once` (plus `/client` when not the default). */
+export function runtimeLabel(spec: RuntimeSpec): string {
+  if ('module' in spec) return spec.module;
+  return `${spec.builtin}-${spec.semantics}${spec.client ? `/${spec.client}` : ''}`;
+}
+
+/** runScenario()'s options that change what a run does or concludes. */
+export interface RunSettings {
+  /** Deadline for draining after the faults healed (ms). */
+  readonly drainTimeoutMs: number;
+  /** Per-key order findings are checked (and are violations). */
+  readonly checkOrder: boolean;
+  /** A consumer replaced because it stopped making progress is a violation, not only reported. */
+  readonly failOnStuckConsumer: boolean;
+}
+
+/** certify()'s options that shaped the scenarios fast-check drew (with `seed` and `path`). */
+export interface GenerationSettings {
+  readonly faults: readonly FaultKind[];
+  readonly maxFaults: number;
+  readonly minFaults: number;
+  readonly maxMessages: number;
+  readonly minMessages: number;
+  readonly maxConsumers: number;
+  readonly runs: number;
+  readonly kafka?: { readonly partitions?: number };
+  readonly rabbitmq?: { readonly queueType?: 'classic' | 'quorum'; readonly prefetch?: number };
+}
+
+export interface ReplayFile {
+  readonly ackcheck: 1;
+  readonly processor: string;
+  readonly runtime: RuntimeSpec;
+  /** The broker id (`kafka-4.4`, …). */
+  readonly broker: string;
+  readonly seed: number;
+  /** fast-check path of the counterexample: with `seed` and `generation`, redraws the scenario. */
+  readonly path?: string;
+  readonly scenario: Scenario;
+  readonly verdict: Verdict;
+  /** Absent in files written by ackcheck before these were stored. */
+  readonly run?: RunSettings;
+  readonly generation?: GenerationSettings;
+}
+
+/** The formats a result can be written in (src/report). */
+export type ReportFormat = 'json' | 'junit' | 'html';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'junit', 'html'];
