@@ -52,6 +52,23 @@ export {
   type StepOrder,
 } from './runtime/runtime.ts';
 export { kafkaConsumerFor, kafkaDelivery, kafkaRuntime } from './brokers/kafka/runtime.ts';
+// The optional clients: their packages are optional peer dependencies, imported on first use.
+export {
+  CONFLUENT_CONSUMER_TIMINGS,
+  type ConfluentConsumerConfig,
+  confluentConsumerFor,
+  confluentDelivery,
+  loadConfluent,
+} from './brokers/kafka/clients/confluent/client.ts';
+export { confluentRuntime } from './brokers/kafka/clients/confluent/runtime.ts';
+export {
+  loadPlatformatic,
+  PLATFORMATIC_CONSUMER_TIMINGS,
+  platformaticConsumerFor,
+  platformaticDelivery,
+  platformaticOwns,
+} from './brokers/kafka/clients/platformatic/client.ts';
+export { platformaticRuntime } from './brokers/kafka/clients/platformatic/runtime.ts';
 export {
   amqpDelivery,
   type AmqpSession,
