@@ -4,7 +4,8 @@
  * committed offsets.
  *
  * - at-least-once: process (retried in place with backoff while the message is still ours),
- *   then commit offset + 1 (retried while still ours).
+ *   then commit offset + 1 (retried while still ours; a commit that keeps failing reopens the
+ *   stream, which reads again from the committed offsets, so the message comes again).
  * - at-most-once: commit offset + 1, then process (a failure is recorded, not retried); a failed
  *   commit skips the message unprocessed.
  *
@@ -81,10 +82,12 @@ export function platformaticRuntime(options: RuntimeOptions): Runtime {
               await m.commit();
               break;
             } catch (error) {
-              if (stopping || attempt >= COMMIT_ATTEMPTS) {
-                ctx.log(`commit of ${d.partition}:${d.offset} failed: ${(error as Error).message}`);
-                return;
-              }
+              if (stopping) return;
+              if (attempt >= COMMIT_ATTEMPTS)
+                // Reopening the stream reads again from the committed offsets: the message comes again.
+                throw new Error(`commit of ${d.partition}:${d.offset} failed: ${(error as Error).message}`, {
+                  cause: error,
+                });
               await sleep(backoff);
             }
           }
@@ -135,6 +138,7 @@ export function platformaticRuntime(options: RuntimeOptions): Runtime {
             if (!stopping) ctx.log(`message stream failed, reopening: ${(error as Error).message}`);
           }
           if (stopping) break;
+          await withDeadline(s.close(), STOP_DEADLINE_MS); // it may still be open (a commit that kept failing)
           s = await open();
         }
       })();
