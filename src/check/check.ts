@@ -10,6 +10,7 @@ import type { Scenario } from '../model/scenario.ts';
 import type { Finding, QueueStats, Verdict } from '../model/verdict.ts';
 import { compareFinalState } from './final-state.ts';
 import { checkOrder, type OrderViolation } from './order.ts';
+import { type StuckCall, stuckProcessingFinding } from './stuck-processing.ts';
 import { type TotalQueueResult, totalQueue } from './total-queue.ts';
 
 export interface CheckInput {
@@ -21,8 +22,17 @@ export interface CheckInput {
   readonly referenceState?: JsonValue;
   /** Check per-key order of first successful processing. */
   readonly checkOrder?: boolean;
-  /** Whether the heal-and-drain phase finished, and which messages were still pending if not. */
-  readonly liveness?: { readonly drained: boolean; readonly stuckIds: readonly string[] };
+  /**
+   * Whether the heal-and-drain phase finished, and which messages were still pending if not;
+   * `note` (e.g. workers that exited by themselves) is added to the finding's detail.
+   */
+  readonly liveness?: {
+    readonly drained: boolean;
+    readonly stuckIds: readonly string[];
+    readonly note?: string;
+  };
+  /** process() calls that did not settle within their deadline (a `stuck-processing` finding). */
+  readonly stuckProcessing?: readonly StuckCall[];
 }
 
 /** Events attached to one finding. */
@@ -63,8 +73,13 @@ export function check(input: CheckInput): Verdict {
     run('order', () => checkOrder(input.scenario, input.history).violations.map(orderFinding));
   }
   if (liveness !== undefined && !liveness.drained) {
-    run('liveness', () => [livenessFinding(liveness.stuckIds, queue?.eventsFor ?? (() => []))]);
+    run('liveness', () => [
+      livenessFinding(liveness.stuckIds, queue?.eventsFor ?? (() => []), liveness.note),
+    ]);
   }
+  const stuck = input.stuckProcessing ?? [];
+  if (stuck.length > 0)
+    run('stuck-processing', () => [stuckProcessingFinding(stuck, queue?.eventsFor ?? (() => []))]);
   const valid = findings.some((f) => f.violation) ? false : errors.length > 0 ? 'unknown' : true;
   return { valid, findings, stats: queue?.stats ?? EMPTY_STATS, errors };
 }
@@ -206,7 +221,7 @@ function orderFinding(violation: OrderViolation): Finding {
   };
 }
 
-function livenessFinding(stuckIds: readonly string[], eventsFor: EventsFor): Finding {
+function livenessFinding(stuckIds: readonly string[], eventsFor: EventsFor, note = ''): Finding {
   const pending =
     stuckIds.length > 0
       ? `${plural(stuckIds.length, 'message was', 'messages were')} still pending: ${listIds(stuckIds)}.`
@@ -218,8 +233,10 @@ function livenessFinding(stuckIds: readonly string[], eventsFor: EventsFor): Fin
     messageIds: stuckIds,
     events: explainIds(stuckIds, eventsFor),
     detail: sentences(
-      `The run did not drain before its deadline after all faults were healed; ${pending}`,
-      'Look for a consumer that stopped consuming, or a message redelivered forever.',
+      note
+        ? `The run could not drain: ${pending}`
+        : `The run did not drain before its deadline after all faults were healed; ${pending}`,
+      note || 'Look for a consumer that stopped consuming, or a message redelivered forever.',
     ),
   };
 }

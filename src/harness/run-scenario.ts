@@ -29,6 +29,7 @@ import {
   referenceState,
   takeSnapshot,
 } from './processor-calls.ts';
+import { describeExits, openProcessing } from './worker-exits.ts';
 import { WorkerPool } from './worker-pool.ts';
 import type { RunOutcome } from '../model/results.ts';
 
@@ -180,6 +181,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       target,
       namespace,
       runStart: began,
+      processTimeoutMs: callMs,
       faults: phaseFaults,
     },
     (_worker, message) => {
@@ -208,6 +210,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     let refreshes = 0;
     while (Date.now() < Math.max(drainFrom, lastHealAt) + drainMs) {
       if (pool.failure) throw pool.failure;
+      // The processor's own failures end the drain: a hung process() never returns, and a
+      // processor that keeps killing its workers has none left (the verdict names both).
+      if (pool.stuck.length > 0 || (pool.crashLooping && pool.size === 0)) break;
       await faultChain;
       quietSince = Math.max(quietSince, lastHealAt);
       // One read of each history file per poll: its size shows progress, and a live worker's
@@ -218,7 +223,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       for (const file of pool.historyFiles) {
         const events = readHistoryFile(file);
         size += events.length;
-        if (live.has(file) && inStall(events)) stalling = true;
+        // A live worker inside process() holds a delivery the queue count leaves out, too.
+        if (live.has(file) && (inStall(events) || openProcessing(events).length > 0)) stalling = true;
       }
       if (size !== lastSize) {
         lastSize = size;
@@ -254,7 +260,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     [join(dir, 'producer.jsonl'), join(dir, 'harness.jsonl'), ...pool.historyFiles].map(readHistoryFile),
   );
   const finalState = await takeSnapshot(processor, namespace, callMs);
-  const referenceState = await referenceFor(processor, scenario, history, finalState, `ref_${runId}`, callMs);
+  // A hung process() would hang the in-process reference too: the state is not compared then.
+  const referenceState =
+    pool.stuck.length > 0
+      ? finalState
+      : await referenceFor(processor, scenario, history, finalState, `ref_${runId}`, callMs);
   const stuckIds = drained ? [] : unprocessedIds(history);
   const verdict = check({
     scenario,
@@ -262,7 +272,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     finalState,
     referenceState,
     checkOrder: options.checkOrder ?? false,
-    liveness: { drained, stuckIds },
+    liveness: { drained, stuckIds, note: describeExits(pool.selfExits) },
+    stuckProcessing: pool.stuck,
   });
   return { scenario, history, finalState, referenceState, drained, verdict, durationMs: Date.now() - began };
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { withTimeout } from '../deadline.ts';
 import { AckcheckError } from '../errors.ts';
 import type { Fault } from '../model/fault.ts';
+import { isSelfExit, MAX_SELF_EXITS, openProcessing, type WorkerExit } from './worker-exits.ts';
 import { readHistoryFile } from '../history/history.ts';
 import { WORKER_ENV, type WorkerConfig, type WorkerMessage } from '../workers/worker-config.ts';
 
@@ -28,6 +29,15 @@ interface Live {
   stderr: string;
   stopping: boolean;
   started: boolean;
+  announced: boolean;
+}
+
+/** A process() that did not settle within its deadline, as a worker reported it. */
+export interface StuckProcessing {
+  readonly worker: string;
+  readonly id: string;
+  readonly attempt: number;
+  readonly timeoutMs: number;
 }
 
 export class WorkerPool {
@@ -41,6 +51,15 @@ export class WorkerPool {
   #closed = false;
   /** Set when a worker could not start at all (bad processor module, …): the run is aborted. */
   failure: AckcheckError | undefined;
+  /** Workers that died by themselves (see worker-exits.ts). */
+  readonly selfExits: WorkerExit[] = [];
+  /** process() calls that missed their deadline: the run cannot finish them. */
+  readonly stuck: StuckProcessing[] = [];
+
+  /** The processor keeps killing its workers: the pool no longer replaces them. */
+  get crashLooping(): boolean {
+    return this.selfExits.length >= MAX_SELF_EXITS;
+  }
 
   constructor(config: PoolConfig, onMessage: (worker: string, message: WorkerMessage) => void) {
     this.#config = config;
@@ -89,7 +108,15 @@ export class WorkerPool {
         'ipc',
       ],
     });
-    const live: Live = { name, child, historyFile, stderr: '', stopping: false, started: false };
+    const live: Live = {
+      name,
+      child,
+      historyFile,
+      stderr: '',
+      stopping: false,
+      started: false,
+      announced: false,
+    };
     this.#live.set(name, live);
     child.stderr?.on('data', (chunk: Buffer) => {
       live.stderr = (live.stderr + chunk.toString()).slice(-4_000);
@@ -102,23 +129,37 @@ export class WorkerPool {
         } else if (m.type === 'failed') {
           this.failure = new AckcheckError('WORKER_FAILED', `worker ${name} could not start: ${m.error}`);
           reject(this.failure);
+        } else if (m.type === 'stuck') {
+          this.stuck.push({ worker: name, id: m.id, attempt: m.attempt, timeoutMs: m.timeoutMs });
+        } else if (m.type === 'exiting') {
+          live.announced = true;
         } else this.#onMessage(name, m);
       });
       child.on('exit', (code, signal) => {
         reject(
           new Error(`worker ${name} exited (${signal ?? code}) before it started: ${live.stderr.trim()}`),
         );
-        this.#exited(live, lane, generation);
+        this.#exited(live, lane, generation, code, signal);
       });
     });
     await withTimeout(started, 60_000, `worker ${name} did not start consuming within 60 s`);
     return name;
   }
 
-  #exited(live: Live, lane: string, generation: number): void {
+  #exited(live: Live, lane: string, generation: number, code: number | null, signal: string | null): void {
     this.#live.delete(live.name);
-    for (const e of readHistoryFile(live.historyFile)) if (e.type === 'fault-start') this.#fired.add(e.fault);
-    if (live.stopping || this.#closed || this.failure) return;
+    const events = readHistoryFile(live.historyFile);
+    for (const e of events) if (e.type === 'fault-start') this.#fired.add(e.fault);
+    const stopping = live.stopping || this.#closed;
+    if (isSelfExit({ started: live.started, stopping, announced: live.announced, signal }))
+      this.selfExits.push({
+        worker: live.name,
+        code,
+        signal,
+        processing: openProcessing(events),
+        stderr: live.stderr,
+      });
+    if (stopping || this.failure || this.crashLooping) return;
     // A crash (or a lost connection): start the replacement at once, in the same lane.
     void this.#spawn(lane, generation + 1).catch((error: unknown) => {
       if (error instanceof AckcheckError) this.failure ??= error;

@@ -3,7 +3,8 @@ import type { HistoryEvent } from './history.ts';
 
 export type Invariant = 'at-least-once' | 'at-most-once' | 'idempotent-state' | 'order' | 'liveness';
 
-export type FindingCode = 'lost' | 'duplicated' | 'unexpected' | 'final-state' | 'order' | 'liveness';
+export type FindingCode =
+  'lost' | 'duplicated' | 'unexpected' | 'final-state' | 'order' | 'liveness' | 'stuck-processing';
 
 export interface Finding {
   readonly code: FindingCode;

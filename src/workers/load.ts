@@ -1,12 +1,12 @@
 /** Loading user modules (processor, runtime) with errors that say what is wrong and how to fix it. */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { clientFor } from '../brokers/registry.ts';
 import type { Runtime, RuntimeFactory } from '../runtime/runtime.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import type { BrokerKind } from '../model/broker.ts';
 import type { Processor } from '../model/processor.ts';
+import { importUserModule } from './import-user-module.ts';
 import type { RuntimeSpec } from './worker-config.ts';
 
 export function resolveModulePath(path: string): string {
@@ -22,7 +22,7 @@ async function importModule(path: string, what: string): Promise<Record<string, 
     );
   }
   try {
-    return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    return await importUserModule(absolute);
   } catch (error) {
     const code = (error as { code?: string } | undefined)?.code;
     const advice =

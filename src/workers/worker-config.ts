@@ -15,6 +15,8 @@ export interface WorkerConfig {
   readonly namespace: string;
   readonly historyFile: string;
   readonly runStart: number;
+  /** Deadline of one process() call, injected fault time excluded (see settle-within.ts). */
+  readonly processTimeoutMs: number;
   /** Faults with phase triggers that this worker may fire, by index in the schedule. */
   readonly faults: ReadonlyArray<{ readonly index: number; readonly fault: Fault }>;
 }
@@ -24,6 +26,10 @@ export type WorkerMessage =
   | { readonly type: 'started' }
   | { readonly type: 'ack' }
   | { readonly type: 'trigger'; readonly index: number }
-  | { readonly type: 'failed'; readonly error: string };
+  | { readonly type: 'failed'; readonly error: string }
+  /** process() of this message did not settle within processTimeoutMs (the worker stays hung). */
+  | { readonly type: 'stuck'; readonly id: string; readonly attempt: number; readonly timeoutMs: number }
+  /** The worker is about to exit on its own accord (its runtime lost the broker): not a crash. */
+  | { readonly type: 'exiting'; readonly reason: string };
 
 export const WORKER_ENV = 'ACKCHECK_WORKER';

@@ -7,6 +7,7 @@ import { sleep } from '../deadline.ts';
 import type { Delivery, RuntimeContext } from '../runtime/runtime.ts';
 import { describeError } from '../errors.ts';
 import type { Fault, Phase } from '../model/fault.ts';
+import { settleWithin } from './settle-within.ts';
 import { HistoryWriter } from '../history/history.ts';
 import { loadProcessor, loadRuntime } from './load.ts';
 import { WORKER_ENV, type WorkerConfig, type WorkerMessage } from './worker-config.ts';
@@ -86,11 +87,20 @@ async function main(c: WorkerConfig): Promise<void> {
     }
     history.record({ type: 'process-begin', ...event });
     let duringFired = false;
-    const during = () => {
-      if (duringFired) return Promise.resolve();
+    let paused = 0;
+    let pausedSince: number | undefined;
+    const during = async () => {
+      if (duringFired) return;
       duringFired = true;
-      return fire(d, 'during-process', attempt);
+      pausedSince = Date.now();
+      try {
+        await fire(d, 'during-process', attempt);
+      } finally {
+        paused += Date.now() - pausedSince;
+        pausedSince = undefined;
+      }
     };
+    const pausedMs = () => paused + (pausedSince === undefined ? 0 : Date.now() - pausedSince);
     try {
       const work = Promise.resolve(
         processor.process(d.message, {
@@ -102,7 +112,17 @@ async function main(c: WorkerConfig): Promise<void> {
         }),
       );
       // Without a checkpoint() call, `during-process` fires at the processor's first await.
-      await Promise.all([work, sleep(0).then(during)]);
+      const settled = await settleWithin(
+        Promise.all([work, sleep(0).then(during)]),
+        c.processTimeoutMs,
+        pausedMs,
+      );
+      if (settled === 'late') {
+        // A hang is the processor's: report it and stay hung (the harness ends the run), rather
+        // than fail the delivery into a redelivery that hangs the next worker too.
+        send({ type: 'stuck', id: d.message.id, attempt, timeoutMs: c.processTimeoutMs });
+        await new Promise(() => undefined);
+      }
     } catch (error) {
       history.record({ type: 'process-end', ...event, outcome: 'error', error: describeError(error) });
       throw error;
@@ -134,6 +154,7 @@ async function main(c: WorkerConfig): Promise<void> {
     },
     log() {},
     fail(error) {
+      send({ type: 'exiting', reason: error.message });
       console.error(`worker ${c.worker}: ${error.message}`);
       process.exit(3);
     },
