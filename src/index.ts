@@ -83,6 +83,7 @@ export {
   type CertifyProgress,
   type CertifyResult,
   type Counterexample,
+  type ReportedFinding,
   DEFAULT_FAULT_KINDS,
   type ReplayFile,
 } from './harness/certify.ts';

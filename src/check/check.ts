@@ -11,6 +11,7 @@ import type { Finding, QueueStats, Verdict } from '../model/verdict.ts';
 import { compareFinalState } from './final-state.ts';
 import { checkOrder, type OrderViolation } from './order.ts';
 import { type StuckCall, stuckProcessingFinding } from './stuck-processing.ts';
+import { stuckConsumerFindings } from './stuck-consumer.ts';
 import { type TotalQueueResult, totalQueue } from './total-queue.ts';
 
 export interface CheckInput {
@@ -33,6 +34,8 @@ export interface CheckInput {
   };
   /** process() calls that did not settle within their deadline (a `stuck-processing` finding). */
   readonly stuckProcessing?: readonly StuckCall[];
+  /** A consumer the harness replaced for making no progress is a violation (else reported only). */
+  readonly failOnStuckConsumer?: boolean;
 }
 
 /** Events attached to one finding. */
@@ -72,6 +75,7 @@ export function check(input: CheckInput): Verdict {
   if (input.checkOrder === true) {
     run('order', () => checkOrder(input.scenario, input.history).violations.map(orderFinding));
   }
+  run('stuck-consumer', () => stuckConsumerFindings(input.history, input.failOnStuckConsumer === true));
   if (liveness !== undefined && !liveness.drained) {
     run('liveness', () => [
       livenessFinding(liveness.stuckIds, queue?.eventsFor ?? (() => []), liveness.note),

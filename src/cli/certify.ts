@@ -128,6 +128,8 @@ export async function runPlan(plan: CertifyPlan, reporter: ProgressReporter): Pr
         ...(plan.seed !== undefined ? { seed: plan.seed } : {}),
         ...(plan.faults ? { faults: plan.faults } : {}),
         maxMessages: plan.maxMessages,
+        ...(plan.checkOrder !== undefined ? { checkOrder: plan.checkOrder } : {}),
+        ...(plan.failOnStuckConsumer ? { failOnStuckConsumer: true } : {}),
         reportDir: plan.reportDir,
         onProgress: (e) => {
           if (!current) return;

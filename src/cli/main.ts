@@ -140,6 +140,15 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     )
     .option('-m, --max-messages <n>', 'messages per scenario, at most [default: 20]')
     .option('--runtime <module>', "module exporting createRuntime({ broker }) (default: ackcheck's runtime)")
+    .option(
+      '--check-order',
+      'check per-key order (a violation) [default: on for Kafka at-least-once, off otherwise]',
+    )
+    .option('--no-check-order', 'do not check per-key order')
+    .option(
+      '--fail-on-stuck-consumer',
+      'a consumer replaced for making no progress after the faults healed fails the run [default: reported only]',
+    )
     .option('--report-dir <dir>', 'where reports and counterexamples go [default: .ackcheck/report]')
     .option('--format <formats>', 'comma list of report formats: json, junit, html [default: all]')
     .option(

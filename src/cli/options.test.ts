@@ -70,6 +70,16 @@ describe('resolvePlan', () => {
     });
     expect(plan.faults).toBeUndefined();
     expect(plan.seed).toBeUndefined();
+    expect(plan.checkOrder).toBeUndefined(); // certify() picks its per-broker default
+    expect(plan.failOnStuckConsumer).toBe(false);
+  });
+
+  it('takes the order check and the stuck-consumer rule from flags over the config', () => {
+    const config = { checkOrder: true, failOnStuckConsumer: true };
+    expect(resolvePlan('./p.ts', {}, config, cwd, noEnv)).toMatchObject(config);
+    const flags = { checkOrder: false, failOnStuckConsumer: false };
+    expect(resolvePlan('./p.ts', flags, config, cwd, noEnv)).toMatchObject(flags);
+    expect(resolvePlan('./p.ts', { checkOrder: true }, {}, cwd, noEnv).checkOrder).toBe(true);
   });
 
   it('builds one cell per processor × broker × semantics', () => {

@@ -31,6 +31,9 @@ export interface CertifyFlags {
   faults?: string;
   maxMessages?: string;
   runtime?: string;
+  /** `--check-order` true, `--no-check-order` false, neither undefined. */
+  checkOrder?: boolean;
+  failOnStuckConsumer?: boolean;
   reportDir?: string;
   format?: string;
   config?: string;
@@ -55,6 +58,10 @@ export interface CertifyPlan {
   /** Undefined: the per-broker default (DEFAULT_FAULT_KINDS). */
   readonly faults?: readonly FaultKind[];
   readonly maxMessages: number;
+  /** Undefined: the per-broker default (run-settings.ts). */
+  readonly checkOrder?: boolean;
+  /** Default false. */
+  readonly failOnStuckConsumer?: boolean;
   readonly reportDir: string;
   readonly formats: readonly ReportFormat[];
   /** Things to tell the user before the runs start (e.g. external brokers collapsed). */
@@ -219,6 +226,7 @@ export function resolvePlan(
     flag !== undefined ? parseDuration(flag, option) : (fromConfig ?? fallback);
   const seed = flags.seed !== undefined ? parseSeed(flags.seed) : config.seed;
   const faults = flags.faults !== undefined ? parseFaults(flags.faults) : config.faults;
+  const checkOrder = flags.checkOrder ?? config.checkOrder;
   return {
     cells,
     brokers,
@@ -233,6 +241,8 @@ export function resolvePlan(
     ...(seed !== undefined ? { seed } : {}),
     ...(faults !== undefined ? { faults } : {}),
     maxMessages: num(flags.maxMessages, '--max-messages', config.maxMessages, DEFAULTS.maxMessages),
+    ...(checkOrder !== undefined ? { checkOrder } : {}),
+    failOnStuckConsumer: flags.failOnStuckConsumer ?? config.failOnStuckConsumer ?? false,
     reportDir: resolve(cwd, flags.reportDir ?? config.reportDir ?? DEFAULTS.reportDir),
     formats: flags.format !== undefined ? parseFormats(flags.format) : (config.formats ?? REPORT_FORMATS),
     notices,

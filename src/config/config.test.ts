@@ -21,6 +21,8 @@ describe('parseConfig', () => {
       seed: -4,
       faults: ['consumer-kill', 'broker-restart'],
       maxMessages: 12,
+      checkOrder: true,
+      failOnStuckConsumer: false,
       reportDir: 'out',
       formats: ['json', 'html'],
       images: { 'kafka-4.4': 'apache/kafka:4.4.0' },

@@ -58,6 +58,10 @@ export interface AckcheckConfig {
   faults?: FaultKind[];
   /** Messages per scenario, at most. */
   maxMessages?: number;
+  /** Check per-key order (a violation). Default: on for Kafka at-least-once, off otherwise. */
+  checkOrder?: boolean;
+  /** A consumer replaced for making no progress after the faults healed fails the run. Default false. */
+  failOnStuckConsumer?: boolean;
   /** Where reports and counterexamples go (relative to the config file). */
   reportDir?: string;
   /** Report formats to write. */
@@ -122,6 +126,8 @@ export const configSchema = z
         error: 'expected an array of fault kinds',
       }),
       maxMessages: positiveInt('a positive integer'),
+      checkOrder: z.boolean({ error: 'expected true or false' }),
+      failOnStuckConsumer: z.boolean({ error: 'expected true or false' }),
       reportDir: path,
       formats: z.array(
         z.enum(REPORT_FORMATS as [ReportFormat, ...ReportFormat[]], {

@@ -24,7 +24,8 @@ import { type GenerationSettings, type ReplayFile, writeReplayFile } from './rep
 import { certifyStatus, PROCESSOR_ERROR_CODES } from './certify-status.ts';
 import { harnessProcessor, type RunOutcome, runScenario } from './run-scenario.ts';
 import { resolveRunSettings } from './run-settings.ts';
-import type { CertifyProgress, CertifyResult, Counterexample } from '../model/results.ts';
+import type { CertifyProgress, CertifyResult, Counterexample, ReportedFinding } from '../model/results.ts';
+import type { FindingCode } from '../model/verdict.ts';
 
 export type { ReplayFile };
 
@@ -95,7 +96,7 @@ export interface CertifyOptions {
   onProgress?: (event: CertifyProgress) => void;
 }
 
-export type { CertifyProgress, CertifyResult, Counterexample } from '../model/results.ts';
+export type { CertifyProgress, CertifyResult, Counterexample, ReportedFinding } from '../model/results.ts';
 
 /** Runs that fail for infrastructure reasons before certify() gives up (each is topped up). */
 const MAX_RUN_ERRORS = 3;
@@ -208,6 +209,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   let shrinkSteps = 0;
   let firstFailureAt: number | undefined;
   let best: RunOutcome | undefined;
+  const reported = new Map<FindingCode, ReportedFinding>();
   const shrinkBudget = options.shrinkTimeLimit ?? 120_000;
   // fast-check's time limit races the run in progress and returns without it; certify() waits
   // for that run (it has its own deadlines) so no workers or topics outlive the call, and
@@ -252,6 +254,8 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
     const valid = outcome.verdict.valid;
     if (firstFailureAt === undefined) {
       run += 1;
+      for (const finding of outcome.verdict.findings)
+        if (!finding.violation && !reported.has(finding.code)) reported.set(finding.code, { run, finding });
       options.onProgress?.({
         type: 'run',
         run,
@@ -338,6 +342,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
       durationMs: Date.now() - began,
       interrupted: details.interrupted,
       errors,
+      ...(reported.size > 0 ? { reported: [...reported.values()] } : {}),
     };
   } finally {
     await fleet?.stop();

@@ -71,6 +71,7 @@ describe('replay file', () => {
 
 describe('run settings', () => {
   it('checks per-key order by default only where the broker and semantics promise it', () => {
+    expect(defaultCheckOrder('kafka', 'at-least-once')).toBe(true);
     expect(defaultCheckOrder('kafka', 'at-most-once')).toBe(false);
     expect(defaultCheckOrder('rabbitmq', 'at-least-once')).toBe(false);
     expect(resolveRunSettings({ checkOrder: true }, 'rabbitmq', 'at-least-once').checkOrder).toBe(true);

@@ -12,6 +12,7 @@ import { produce, remaining } from '../brokers/producer.ts';
 import { adapterFor } from '../brokers/registry.ts';
 import { compareFinalState } from '../check/final-state.ts';
 import { check } from '../check/index.ts';
+import { CONSUMER_REFRESH_FAULT } from '../check/stuck-consumer.ts';
 import { sleep } from '../deadline.ts';
 import { isNetworkFault, openConsumerPath } from '../faults/network.ts';
 import type { Fault } from '../model/fault.ts';
@@ -241,9 +242,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       // broker fault is replaced by a fresh one rather than reported as a liveness failure.
       if (left !== 0 && Date.now() - quietSince > STUCK_MS && refreshes < MAX_REFRESHES) {
         refreshes += 1;
-        harnessLog.record({ type: 'fault-start', fault: -1, kind: 'consumer-restart' });
+        // Recorded in the history: the verdict reports it as `stuck-consumer` (check/stuck-consumer.ts).
+        harnessLog.record({ type: 'fault-start', fault: CONSUMER_REFRESH_FAULT, kind: 'consumer-restart' });
         for (const name of pool.names()) await pool.restart(name);
-        harnessLog.record({ type: 'fault-heal', fault: -1, kind: 'consumer-restart' });
+        harnessLog.record({ type: 'fault-heal', fault: CONSUMER_REFRESH_FAULT, kind: 'consumer-restart' });
         quietSince = Date.now();
       }
       await sleep(250);
@@ -272,6 +274,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     finalState,
     referenceState,
     checkOrder: options.checkOrder ?? false,
+    failOnStuckConsumer: options.failOnStuckConsumer ?? false,
     liveness: { drained, stuckIds, note: describeExits(pool.selfExits) },
     stuckProcessing: pool.stuck,
   });

@@ -14,7 +14,6 @@ import type { Semantics } from '../model/scenario.ts';
 import type { RunSettings } from './replay-file.ts';
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
-const ORDER_DEFAULT_READY = false as boolean;
 
 export interface RunSettingsOptions {
   readonly drainTimeoutMs?: number;
@@ -24,8 +23,7 @@ export interface RunSettingsOptions {
 
 /** Whether the per-key order check runs when the user does not say. */
 export function defaultCheckOrder(broker: BrokerKind, semantics: Semantics): boolean {
-  // Off until the correct fixtures are shown to raise no order finding (next commit).
-  return broker === 'kafka' && semantics === 'at-least-once' && ORDER_DEFAULT_READY;
+  return broker === 'kafka' && semantics === 'at-least-once';
 }
 
 export function resolveRunSettings(

@@ -105,6 +105,8 @@ export interface SuiteCell {
   readonly kafka?: { readonly partitions?: number };
   readonly rabbitmq?: { readonly queueType?: 'classic' | 'quorum'; readonly prefetch?: number };
   readonly expect: Expectation;
+  /** Check per-key order (an `order` finding is a violation). Default: certify()'s, per broker and semantics. */
+  readonly checkOrder?: boolean;
   /** Per-profile changes to the budget (e.g. fewer messages for a slow cell). */
   readonly budget?: Partial<Record<ProfileName, Partial<CellBudget>>>;
   /** Fixed seed; default derived from the suite and cell names, so runs are reproducible. */
@@ -336,6 +338,7 @@ export async function runCell(suite: Suite, cell: SuiteCell, options: RunCellOpt
       ...(cell.minFaults ? { minFaults: Math.min(cell.minFaults, budget.maxFaults) } : {}),
       ...(cell.kafka ? { kafka: cell.kafka } : {}),
       ...(cell.rabbitmq ? { rabbitmq: cell.rabbitmq } : {}),
+      ...(cell.checkOrder !== undefined ? { checkOrder: cell.checkOrder } : {}),
       runs,
       maxMessages: budget.maxMessages,
       minMessages: budget.minMessages,

@@ -9,7 +9,7 @@ import type { FaultKind } from './fault.ts';
 import type { HistoryEvent } from './history.ts';
 import type { JsonValue } from './message.ts';
 import type { Scenario, Semantics } from './scenario.ts';
-import type { FindingCode, Verdict } from './verdict.ts';
+import type { Finding, FindingCode, Verdict } from './verdict.ts';
 
 /**
  * `pass`: every requested run completed without a violation (or the time limit ended the runs
@@ -77,6 +77,17 @@ export interface CertifyResult {
   readonly interrupted: boolean;
   /** Runs that failed for infrastructure reasons (skipped, not counted as runs, topped up). */
   readonly errors: readonly string[];
+  /**
+   * Findings that broke no promise but are worth knowing (e.g. `stuck-consumer`, duplicates under
+   * at-least-once): the first of each code over the runs, with its run number. Absent when none.
+   */
+  readonly reported?: readonly ReportedFinding[];
+}
+
+export interface ReportedFinding {
+  /** The run (1-based) it was first seen in. */
+  readonly run: number;
+  readonly finding: Finding;
 }
 
 export interface RunOutcome {

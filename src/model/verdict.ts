@@ -4,7 +4,14 @@ import type { HistoryEvent } from './history.ts';
 export type Invariant = 'at-least-once' | 'at-most-once' | 'idempotent-state' | 'order' | 'liveness';
 
 export type FindingCode =
-  'lost' | 'duplicated' | 'unexpected' | 'final-state' | 'order' | 'liveness' | 'stuck-processing';
+  | 'lost'
+  | 'duplicated'
+  | 'unexpected'
+  | 'final-state'
+  | 'order'
+  | 'liveness'
+  | 'stuck-processing'
+  | 'stuck-consumer';
 
 export interface Finding {
   readonly code: FindingCode;

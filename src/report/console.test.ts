@@ -4,6 +4,7 @@ import {
   failingResult,
   largeResult,
   passingResult,
+  stuckConsumerResult,
   realResult,
 } from './__fixtures__/results.ts';
 import { eventTable, formatResult, formatScenario } from './console.ts';
@@ -79,6 +80,18 @@ describe('formatResult', () => {
     expect(text).toMatch(
       /faults as they happened:\n.*seq.*\n +12 +8282ms +w1 +fault-start +fault #1 consumer-kill, before-process\n +36 +11381ms +w1#2 +fault-start +fault #0 consumer-kill, during-process\n/,
     );
+  });
+});
+
+describe('reported findings', () => {
+  it('a passing result lists its reported findings (stuck-consumer) with run, messages and events', () => {
+    const text = formatResult(stuckConsumerResult());
+    expect(text).toMatch(/^PASS /);
+    expect(text).toMatch(
+      /reported \(seen in the runs, not violations\):\n {2}stuck-consumer \(liveness, run 3\): After the faults healed/,
+    );
+    expect(text).toContain('    messages: m2');
+    expect(text).toMatch(/fault-start\s+fault #-1 consumer-restart/);
   });
 });
 

@@ -84,6 +84,14 @@ export function formatResult(result: CertifyResult, options: FormatOptions = {})
       `  replay: ${replayCommand(ce.file)}${result.path ? dim(`  (fast-check path ${result.path})`) : ''}`,
     );
   }
+  if (result.reported?.length) {
+    lines.push('', `  ${bold('reported')} (seen in the runs, not violations):`);
+    for (const { run, finding: f } of result.reported) {
+      lines.push(`  ${bold(f.code)} (${f.invariant}, run ${run}): ${f.detail.replaceAll('\n', '\n    ')}`);
+      if (f.messageIds.length > 0) lines.push(`    messages: ${f.messageIds.join(', ')}`);
+      if (f.events.length > 0) lines.push(indent(eventTable(f.events), '    '));
+    }
+  }
   if (result.errors.length > 0) {
     lines.push('', `  ${yellow('infrastructure errors')} (runs skipped, not counted, topped up):`);
     for (const e of result.errors) lines.push(`    - ${e}`);

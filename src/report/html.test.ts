@@ -9,6 +9,7 @@ import {
   NASTY_IDS,
   nastyResult,
   passingResult,
+  stuckConsumerResult,
   realResult,
 } from './__fixtures__/results.ts';
 import { escapeHtml, formatHtml, scriptSafeJson } from './html.ts';
@@ -16,6 +17,17 @@ import { REPORT_FILES, writeReports } from './index.ts';
 import { renderTimeline, timelineLanes } from './timeline.ts';
 
 const now = new Date('2026-01-02T03:04:05Z');
+
+describe('reported findings in the HTML report', () => {
+  it('a passing result shows its stuck-consumer finding with its events', () => {
+    const html = formatHtml([stuckConsumerResult()], { now });
+    const section = html.slice(html.indexOf('data-testid="reported-0"'));
+    expect(section).toMatch(/<h3>Reported findings<\/h3>/);
+    expect(section).toMatch(/first seen in run 3/);
+    expect(section).toMatch(/<strong>stuck-consumer<\/strong>.*reported only/s);
+    expect(section).toMatch(/fault #-1 consumer-restart/);
+  });
+});
 
 /** The JSON embedded in the page, read back as the page script reads it. */
 function embedded(html: string): unknown {

@@ -163,6 +163,14 @@ function resultSection(result: CertifyResult, i: number): string {
         `</section>`,
     );
   }
+  if (result.reported?.length) {
+    const reported = result.reported
+      .map((r, j) => `<p class="facts">first seen in run ${r.run}</p>${findingHtml(r.finding, i, 100 + j)}`)
+      .join('');
+    parts.push(
+      `<section data-testid="reported-${i}"><h3>Reported findings</h3><p>Seen in the runs; they break no promise of the claimed semantics.</p>${reported}</section>`,
+    );
+  }
   if (result.errors.length > 0) {
     parts.push(
       `<section data-testid="errors-${i}"><h3>Infrastructure errors</h3><p>These runs failed outside the processor and were not counted.</p>` +
@@ -265,7 +273,8 @@ export function formatHtml(results: readonly CertifyResult[], options: HtmlOptio
   const report = jsonReport(results, options);
   const { passed, failed, errored, total } = report.summary;
   const sections = results
-    .map((r, i) => (resultStatus(r) === 'pass' ? '' : resultSection(r, i)))
+    // A pass gets a section only when it has reported findings (e.g. stuck-consumer) to show.
+    .map((r, i) => (resultStatus(r) === 'pass' && !r.reported?.length ? '' : resultSection(r, i)))
     .filter(Boolean)
     .join('\n');
   return `<!doctype html>

@@ -6,6 +6,7 @@ import {
   NASTY_IDS,
   nastyResult,
   passingResult,
+  stuckConsumerResult,
   realResult,
 } from './__fixtures__/results.ts';
 import { formatJsonReport, type JsonReport, jsonReport } from './json.ts';
@@ -65,6 +66,17 @@ describe('JSON report', () => {
       seed: 23,
       path: result.path,
     });
+  });
+
+  it('carries reported findings (stuck-consumer) with their run and events', () => {
+    const [result] = jsonReport([stuckConsumerResult()]).results;
+    expect(result?.status).toBe('pass');
+    expect(result?.reported?.[0]).toMatchObject({
+      run: 3,
+      finding: { code: 'stuck-consumer', violation: false, messageIds: ['m2'] },
+    });
+    expect(result?.reported?.[0]?.finding.events.some((e) => e.type === 'fault-start')).toBe(true);
+    expect(jsonReport([passingResult()]).results[0]).not.toHaveProperty('reported');
   });
 
   it('round-trips ids that need escaping', () => {

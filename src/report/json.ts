@@ -9,6 +9,7 @@
  *   results: [{
  *     status: "pass" | "fail" | "incomplete" | "error", reason?, processorError?: { code, message },
  *     requestedRuns, processor, processorName, broker, semantics, runtime, runs, seed, path?, durationMs, firstFailureMs?, shrinkSteps, interrupted, errors[],
+ *     reported?: [{ run, finding }],
  *     counterexample?: {
  *       scenario, verdict, history[], finalState, referenceState, stateDiff[], drained,
  *       runDurationMs, replay: { file, command, seed, path? }
@@ -18,7 +19,7 @@
  * ```
  * New fields may be added; existing ones keep their name and meaning while formatVersion is 1.
  */
-import type { CertifyResult } from '../model/results.ts';
+import type { CertifyResult, ReportedFinding } from '../model/results.ts';
 import type { HistoryEvent } from '../model/history.ts';
 import type { JsonValue } from '../model/message.ts';
 import type { Scenario, Semantics } from '../model/scenario.ts';
@@ -71,6 +72,8 @@ export interface JsonResult {
   readonly shrinkSteps: number;
   readonly interrupted: boolean;
   readonly errors: readonly string[];
+  /** Findings seen in the runs that are not violations (first of each code), e.g. `stuck-consumer`. */
+  readonly reported?: readonly ReportedFinding[];
   readonly counterexample?: JsonCounterexample;
 }
 
@@ -118,6 +121,7 @@ export function jsonResult(result: CertifyResult): JsonResult {
     shrinkSteps: result.shrinkSteps,
     interrupted: result.interrupted,
     errors: result.errors,
+    ...(result.reported?.length ? { reported: result.reported } : {}),
     ...(ce
       ? {
           counterexample: {

@@ -7,6 +7,7 @@ import {
   NASTY_IDS,
   nastyResult,
   passingResult,
+  stuckConsumerResult,
 } from './__fixtures__/results.ts';
 import { formatJunit, xmlAttr, xmlText } from './junit.ts';
 
@@ -97,6 +98,12 @@ describe('JUnit XML', () => {
     expect(c?.error?.message).toContain(' — bad \uFFFD byte red \uFFFD lone');
     expect(xmlAttr('a"b<c>&\n')).toBe('a&quot;b&lt;c&gt;&amp;&#10;');
     expect(xmlText('</x>&')).toBe('&lt;/x&gt;&amp;');
+  });
+
+  it('a passing testcase shows its reported findings (stuck-consumer) in system-out', () => {
+    const out = parse([stuckConsumerResult()]).testsuites.testsuite?.[0]?.testcase[0]?.['system-out'];
+    expect(out).toMatch(/stuck-consumer \(liveness, run 3\)/);
+    expect(out).toMatch(/fault #-1 consumer-restart/);
   });
 
   it('no results: a valid document with zero tests', () => {

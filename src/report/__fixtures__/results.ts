@@ -199,3 +199,19 @@ export function realResult(): CertifyResult {
     readFileSync(new URL('./kafka-increment.result.json', import.meta.url), 'utf8'),
   ) as CertifyResult;
 }
+
+/** A passing certification in which the harness had to replace a stuck consumer (reported only). */
+export function stuckConsumerResult(): CertifyResult {
+  const s = scenario({ messages: messages('m1', 'm2'), semantics: 'at-least-once' });
+  const events = history()
+    .produce('m1')
+    .produce('m2')
+    .consume('w1', 'm1')
+    .deliver('w1', 'm2')
+    .fault('consumer-restart', -1)
+    .consume('w2', 'm2').events;
+  const verdict = check({ scenario: s, history: events });
+  const finding = verdict.findings.find((f) => f.code === 'stuck-consumer');
+  if (!finding) throw new Error('the stuck-consumer fixture raised no stuck-consumer finding');
+  return passingResult({ reported: [{ run: 3, finding }] });
+}
