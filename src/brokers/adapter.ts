@@ -4,8 +4,8 @@
  * exports one adapter; src/brokers/registry.ts is the only module that imports those folders.
  * Code outside a broker folder asks the registry for the adapter and never branches on a kind.
  *
- * A client family of a broker (kafkajs, Confluent's client, …) is a `BrokerClient` of that
- * broker's adapter: its own folder, and one line in the registry.
+ * A client family of a broker (kafkajs, Confluent's client, …) is a `BrokerClient`: its own
+ * folder under the broker's, and one line in the registry's client list.
  */
 import type { BrokerInfo, BrokerKind } from '../model/broker.ts';
 import type { Message } from '../model/message.ts';
@@ -72,8 +72,6 @@ export interface BrokerAdapter {
   readonly kind: BrokerKind;
   /** The versions of this broker, oldest first. */
   readonly versions: readonly BrokerVersion[];
-  /** The built-in clients; the first is the default. */
-  readonly clients: readonly [BrokerClient, ...BrokerClient[]];
   /** How its container is launched. */
   readonly recipe: ContainerRecipe;
   /** The environment variable that names an external broker of this kind. */

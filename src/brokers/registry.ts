@@ -5,8 +5,8 @@
 import { AckcheckError } from '../errors.ts';
 import { BROKER_KINDS, type BrokerInfo, type BrokerKind } from '../model/broker.ts';
 import type { BrokerAdapter, BrokerClient, BrokerVersion } from './adapter.ts';
-import { kafka, KAFKA_VERSIONS } from './kafka/index.ts';
-import { rabbitmq, RABBITMQ_VERSIONS } from './rabbitmq/index.ts';
+import { kafka, KAFKA_VERSIONS, kafkajsClient } from './kafka/index.ts';
+import { amqplibClient, rabbitmq, RABBITMQ_VERSIONS } from './rabbitmq/index.ts';
 import type { RoundTripOptions, RoundTripper } from './roundtrip.ts';
 
 export type { BrokerKind };
@@ -15,6 +15,12 @@ export type KnownVersion = BrokerVersion & { readonly id: BrokerId };
 export type { KnownVersion as BrokerVersion };
 
 const ADAPTERS: Readonly<Record<BrokerKind, BrokerAdapter>> = { kafka, rabbitmq };
+
+/** The built-in runtime families per broker, one line each; the first is the default. */
+const CLIENTS: Readonly<Record<BrokerKind, readonly [BrokerClient, ...BrokerClient[]]>> = {
+  kafka: [kafkajsClient],
+  rabbitmq: [amqplibClient],
+};
 
 export const BROKER_VERSIONS: readonly KnownVersion[] = [...KAFKA_VERSIONS, ...RABBITMQ_VERSIONS];
 export const BROKER_IDS = BROKER_VERSIONS.map((v) => v.id) as readonly BrokerId[];
@@ -72,7 +78,7 @@ export function parseBrokerSelection(selection: string): BrokerId[] {
 
 /** The client `name` of `kind` (default: the broker's first client); throws INVALID_OPTION for an unknown name. */
 export function clientFor(kind: BrokerKind, name?: string): BrokerClient {
-  const { clients } = adapterFor(kind);
+  const clients = CLIENTS[kind];
   if (name === undefined) return clients[0];
   const found = clients.find((c) => c.name === name);
   if (!found)
@@ -81,6 +87,11 @@ export function clientFor(kind: BrokerKind, name?: string): BrokerClient {
       `unknown ${kind} client "${name}"; expected one of: ${clients.map((c) => c.name).join(', ')}`,
     );
   return found;
+}
+
+/** The built-in clients of `kind` (the first is the default). */
+export function clientsOf(kind: BrokerKind): readonly BrokerClient[] {
+  return CLIENTS[kind];
 }
 
 /** Opens a publish-then-consume session on `info`'s broker (see roundtrip.ts). */

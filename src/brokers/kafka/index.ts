@@ -1,7 +1,7 @@
 /** The Kafka broker adapter (see ../adapter.ts): versions, container, admin, producer, clients. */
 import { AckcheckError } from '../../errors.ts';
 import type { BrokerInfo } from '../../model/broker.ts';
-import type { BrokerAdapter, BrokerVersion } from '../adapter.ts';
+import type { BrokerAdapter, BrokerClient, BrokerVersion } from '../adapter.ts';
 import { probeKafka, provisionTopic } from './admin.ts';
 import { openKafkaRoundTripper } from './roundtrip.ts';
 import { kafkaRecipe } from './recipe.ts';
@@ -45,7 +45,6 @@ function hostPort(text: string): { host: string; port: number } {
 export const kafka: BrokerAdapter = {
   kind: 'kafka',
   versions: KAFKA_VERSIONS,
-  clients: [{ name: 'kafkajs', package: 'kafkajs', runtime: async (options) => kafkaRuntime(options) }],
   recipe: kafkaRecipe,
   externalEnv: EXTERNAL_ENV,
   external(value) {
@@ -91,4 +90,11 @@ export const kafka: BrokerAdapter = {
     workerInfo: (info, proxyPort) => ({ ...info, bootstrapServers: [`127.0.0.1:${proxyPort}`] }),
   },
   openRoundTripper: openKafkaRoundTripper,
+};
+
+/** ackcheck's own runtimes on kafkajs (the default client of this broker). */
+export const kafkajsClient: BrokerClient = {
+  name: 'kafkajs',
+  package: 'kafkajs',
+  runtime: async (options) => kafkaRuntime(options),
 };

@@ -1,6 +1,6 @@
 /** The RabbitMQ broker adapter (see ../adapter.ts): versions, container, admin, producer, clients. */
 import { AckcheckError } from '../../errors.ts';
-import type { BrokerAdapter, BrokerVersion } from '../adapter.ts';
+import type { BrokerAdapter, BrokerClient, BrokerVersion } from '../adapter.ts';
 import { probeRabbitmq, provisionQueue } from './admin.ts';
 import { rabbitmqRecipe } from './recipe.ts';
 import { openRabbitmqRoundTripper } from './roundtrip.ts';
@@ -33,7 +33,6 @@ const EXTERNAL_ENV = 'ACKCHECK_AMQP_URL';
 export const rabbitmq: BrokerAdapter = {
   kind: 'rabbitmq',
   versions: RABBITMQ_VERSIONS,
-  clients: [{ name: 'amqplib', package: 'amqplib', runtime: async (options) => rabbitmqRuntime(options) }],
   recipe: rabbitmqRecipe,
   externalEnv: EXTERNAL_ENV,
   external(value) {
@@ -80,4 +79,11 @@ export const rabbitmq: BrokerAdapter = {
     },
   },
   openRoundTripper: openRabbitmqRoundTripper,
+};
+
+/** ackcheck's own runtimes on amqplib (the default client of this broker). */
+export const amqplibClient: BrokerClient = {
+  name: 'amqplib',
+  package: 'amqplib',
+  runtime: async (options) => rabbitmqRuntime(options),
 };
