@@ -2,14 +2,16 @@
  * `ackcheck certify` and `ackcheck replay`: the CLI around certify() and replay(). Brokers
  * are started once and reused by every processor × broker × semantics cell.
  */
+import { type Command, Option } from 'commander';
 import { acquireBrokers, type BrokerFleet } from '../brokers/container/fleet.ts';
+import { BROKER_IDS } from '../brokers/registry.ts';
 import { loadConfig } from '../config/index.ts';
 import { type CertifyResult, certify } from '../harness/certify.ts';
 import { replay } from '../harness/replay.ts';
 import { harnessProcessor } from '../harness/run-scenario.ts';
 import { formatResult, type ReportPaths, writeReports } from '../report/index.ts';
 import { onInterrupt } from './interrupt.ts';
-import { applyImages, type CertifyFlags, type CertifyPlan, resolvePlan } from './options.ts';
+import { applyImages, type CertifyFlags, type CertifyPlan, newestBrokers, resolvePlan } from './options.ts';
 import { green, printJson, red, table, useColor } from './output.ts';
 import {
   barReporter,
@@ -243,3 +245,93 @@ export async function runReplay(
 }
 
 export { cellLabel };
+
+/** Adds `ackcheck certify` to the program. */
+export function registerCertifyCommand(program: Command): void {
+  program
+    .command('certify')
+    .description(
+      'certify a processor: random messages and faults on real brokers; checks no loss, no duplicates, idempotent state',
+    )
+    .argument(
+      '[processor-module]',
+      'path of the processor module (.ts or .js); default: processors in ackcheck.config.*',
+    )
+    .option(
+      '-b, --broker <selection>',
+      `kafka, rabbitmq, all, or ids (${BROKER_IDS.join(', ')}) [default: ${newestBrokers().join(',')}]`,
+    )
+    .addOption(
+      new Option(
+        '-s, --semantics <semantics>',
+        'promised delivery semantics [default: at-least-once]',
+      ).choices(['at-least-once', 'at-most-once', 'both']),
+    )
+    .option('-r, --runs <n>', 'property runs per processor × broker × semantics [default: 20]')
+    .option('-t, --time-limit <duration>', 'time budget per cell, e.g. 90s, 10m [default: 10m]')
+    .option('--shrink-time-limit <duration>', 'time budget for shrinking a failure [default: 2m]')
+    .option('--seed <n>', 'fast-check seed (printed with every failure)')
+    .option(
+      '-f, --faults <kinds>',
+      'comma list of fault kinds to draw from [default: all the broker supports]',
+    )
+    .option('-m, --max-messages <n>', 'messages per scenario, at most [default: 20]')
+    .option('--runtime <module>', "module exporting createRuntime({ broker }) (default: ackcheck's runtime)")
+    .option(
+      '--check-order',
+      'check per-key order (a violation) [default: on for Kafka at-least-once, off otherwise]',
+    )
+    .option('--no-check-order', 'do not check per-key order')
+    .option(
+      '--fail-on-stuck-consumer',
+      'a consumer replaced for making no progress after the faults healed fails the run [default: reported only]',
+    )
+    .option('--report-dir <dir>', 'where reports and counterexamples go [default: .ackcheck/report]')
+    .option('--format <formats>', 'comma list of report formats: json, junit, html [default: all]')
+    .option(
+      '-c, --config <file>',
+      'configuration file [default: ackcheck.config.{ts,js,json} in the working directory]',
+    )
+    .option('--json', 'print one JSON object on stdout, no progress')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes: 0 all certified, 1 an invariant was violated, 2 usage or infrastructure error.',
+        'External brokers: ACKCHECK_KAFKA_BOOTSTRAP=host:port, ACKCHECK_AMQP_URL=amqp://... (no container is started).',
+        '',
+        'Examples:',
+        '  $ ackcheck certify ./src/orders-processor.ts',
+        '  $ ackcheck certify ./src/orders-processor.ts --broker kafka --semantics both --runs 50 --time-limit 15m',
+        '  $ ackcheck certify ./dist/processor.js --broker rabbitmq-4.0 --faults consumer-kill,broker-restart --seed 42',
+        '  $ ackcheck certify --config ci/ackcheck.config.ts --json > result.json',
+      ].join('\n'),
+    )
+    .action(async (processor: string | undefined, opts: CertifyFlags) => {
+      process.exitCode = await runCertify(processor, opts);
+    });
+}
+
+/** Adds `ackcheck replay` to the program. */
+export function registerReplayCommand(program: Command): void {
+  program
+    .command('replay')
+    .description('rerun a counterexample saved by certify and print its verdict')
+    .argument('<scenario.json>', 'the counterexample file (printed by certify)')
+    .option('--report-dir <dir>', 'where run histories go [default: .ackcheck]')
+    .option('--json', 'print one JSON object')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes: 0 the scenario now passes, 1 it still violates an invariant, 2 usage or infrastructure error.',
+        '',
+        'Examples:',
+        '  $ ackcheck replay .ackcheck/report/counterexample-kafka-1763855000000.json',
+        '  $ ackcheck replay counterexample.json --json',
+      ].join('\n'),
+    )
+    .action(async (file: string, opts: { json?: boolean; reportDir?: string }) => {
+      process.exitCode = await runReplay(file, opts);
+    });
+}

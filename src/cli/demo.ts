@@ -5,12 +5,20 @@
  * verdicts are the expected ones, 1 otherwise.
  */
 import { extname } from 'node:path';
+import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import type { BrokerId } from '../brokers/registry.ts';
 import type { CertifyResult } from '../harness/certify.ts';
 import { writeReports } from '../report/index.ts';
 import { resultSummary, runPlan } from './certify.ts';
-import { collapseExternal, newestBrokers } from './options.ts';
+import {
+  brokerSelection,
+  collapseExternal,
+  newestBrokers,
+  parseDuration,
+  parseSeed,
+  positiveInt,
+} from './options.ts';
 import { green, printJson, red, table } from './output.ts';
 import { barReporter, barWanted, lineReporter, silentReporter } from './progress.ts';
 
@@ -121,4 +129,40 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     );
   }
   return ok ? 0 : 1;
+}
+
+/** Adds `ackcheck demo` to the program. */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'certify the bundled examples on Kafka and RabbitMQ: a correct processor passes, a broken one is caught',
+    )
+    .option('-b, --broker <selection>', 'kafka, rabbitmq, all, or ids', brokerSelection)
+    .option('-r, --runs <n>', 'property runs per cell', positiveInt, 5)
+    .option(
+      '-t, --time-limit <duration>',
+      'time budget per cell',
+      (v) => parseDuration(v, '--time-limit'),
+      30_000,
+    )
+    .option('--seed <n>', 'fast-check seed', (v) => parseSeed(v), 7)
+    .option('--report-dir <dir>', 'where reports and counterexamples go', '.ackcheck/demo')
+    .option('--json', 'print one JSON object')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 verdicts as expected (upsert passes, increment caught), 1 otherwise, 2 infrastructure error.\n\nExamples:\n  $ ackcheck demo\n  $ ackcheck demo --broker kafka-3.9,rabbitmq-3.10 --runs 10',
+    )
+    .action(
+      async (opts: {
+        broker?: BrokerId[];
+        runs: number;
+        timeLimit: number;
+        seed: number;
+        reportDir: string;
+        json?: boolean;
+      }) => {
+        process.exitCode = await runDemo(opts);
+      },
+    );
 }

@@ -4,6 +4,7 @@
  * beyond what the caller passes in, so every rule is unit-tested.
  */
 import { resolve } from 'node:path';
+import { InvalidArgumentError } from 'commander';
 import {
   BROKER_IDS,
   BROKER_VERSIONS,
@@ -255,4 +256,21 @@ export function applyImages(images: AckcheckConfig['images'], env: NodeJS.Proces
     const variable = brokerVersion(id).imageEnv;
     if (image && !env[variable]) env[variable] = image;
   }
+}
+
+/** commander parser for a broker selection (`kafka`, `all`, ids). */
+export function brokerSelection(value: string): BrokerId[] {
+  try {
+    return parseBrokerSelection(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** commander parser for a positive integer. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
 }
