@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import type { BrokerId } from '../brokers/registry.ts';
 import type { CertifyResult } from '../harness/certify.ts';
-import { writeReports } from '../report/index.ts';
+import { type ReportPaths, writeReports } from '../report/index.ts';
 import { resultSummary, runPlan } from './certify.ts';
 import {
   brokerSelection,
@@ -40,6 +40,40 @@ export interface DemoOptions {
   seed: number;
   reportDir: string;
   json?: boolean;
+}
+
+type DemoRow = { result: CertifyResult; want: string; got: string; asExpected: boolean };
+
+/** The verdict table, the counterexamples and where the reports are. */
+function printDemo(rows: readonly DemoRow[], paths: ReportPaths): void {
+  console.log(
+    `\n${table(
+      ['processor', 'broker', 'expected', 'verdict', 'runs', 'caught by'],
+      rows.map(({ result: r, want, got, asExpected }) => [
+        r.processor.split(/[\\/]/).at(-1) ?? r.processor,
+        r.broker,
+        want,
+        asExpected ? green(got) : red(`${got} (unexpected)`),
+        String(r.runs),
+        r.counterexample?.verdict.findings
+          .filter((f) => f.violation)
+          .map((f) => f.code)
+          .join(', ') ?? '-',
+      ]),
+    )}\n`,
+  );
+  for (const { result: r } of rows.filter((x) => x.result.counterexample)) {
+    const ce = r.counterexample;
+    if (!ce) continue;
+    console.log(
+      `${r.broker}: sqlite-increment counterexample, ${ce.scenario.messages.length} messages, faults: ${ce.scenario.faults.map((f) => f.kind).join(', ') || 'none'}`,
+    );
+    for (const f of ce.verdict.findings.filter((x) => x.violation))
+      console.log(`  ${f.code}: ${f.detail.replaceAll('\n', '\n    ')}`);
+    console.log(`  replay: ackcheck replay ${ce.file}\n`);
+  }
+  for (const [format, path] of Object.entries(paths))
+    if (path) console.log(`${format.padEnd(5)} report: ${path}`);
 }
 
 export async function runDemo(opts: DemoOptions): Promise<number> {
@@ -78,7 +112,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const paths = writeReports(results, opts.reportDir);
   const row = (r: CertifyResult) => {
     const want = expected.get(r.processor)?.expect ?? 'pass';
-    const got = r.ok ? 'pass' : 'fail';
+    // The status word, not `ok`: an incomplete or errored certification is not "caught".
+    const got = r.status;
     return { result: r, want, got, asExpected: want === got };
   };
   const rows = results.map(row);
@@ -92,34 +127,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       totalMs: Date.now() - began,
     });
   } else {
-    console.log(
-      `\n${table(
-        ['processor', 'broker', 'expected', 'verdict', 'runs', 'caught by'],
-        rows.map(({ result: r, want, got, asExpected }) => [
-          r.processor.split(/[\\/]/).at(-1) ?? r.processor,
-          r.broker,
-          want,
-          asExpected ? green(got) : red(`${got} (unexpected)`),
-          String(r.runs),
-          r.counterexample?.verdict.findings
-            .filter((f) => f.violation)
-            .map((f) => f.code)
-            .join(', ') ?? '-',
-        ]),
-      )}\n`,
-    );
-    for (const { result: r } of rows.filter((x) => x.result.counterexample)) {
-      const ce = r.counterexample;
-      if (!ce) continue;
-      console.log(
-        `${r.broker}: sqlite-increment counterexample, ${ce.scenario.messages.length} messages, faults: ${ce.scenario.faults.map((f) => f.kind).join(', ') || 'none'}`,
-      );
-      for (const f of ce.verdict.findings.filter((x) => x.violation))
-        console.log(`  ${f.code}: ${f.detail.replaceAll('\n', '\n    ')}`);
-      console.log(`  replay: ackcheck replay ${ce.file}\n`);
-    }
-    for (const [format, path] of Object.entries(paths))
-      if (path) console.log(`${format.padEnd(5)} report: ${path}`);
+    printDemo(rows, paths);
     console.log(
       ok
         ? green(
