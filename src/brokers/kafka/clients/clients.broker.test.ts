@@ -104,4 +104,33 @@ describe.skipIf(!info)('Kafka clients beside kafkajs', () => {
     expect(effect?.connections, JSON.stringify(effect)).toBeGreaterThan(0);
     expect(effect?.held, JSON.stringify(effect)).toBeGreaterThan(0);
   });
+
+  it("confluent: a blackhole past the session timeout costs the group membership (librdkafka's heartbeats go through the proxy too)", async () => {
+    // m1 processed, its commit held by a 3 s blackhole (session timeout 2 s): had librdkafka's
+    // coordinator connection (heartbeats) bypassed the proxy, the member would survive and the
+    // commit succeed; through the proxy the broker evicts it, the commit fails, m1 comes again.
+    const at = { type: 'phase', messageId: 'm1', phase: 'after-process', attempt: 1 } as const;
+    const scenario: Scenario = {
+      broker: 'kafka',
+      semantics: 'at-least-once',
+      messages: [1, 2].map((n) => ({ id: `m${n}`, key: `k${n}`, payload: { n } })),
+      producerDuplicates: [],
+      consumers: 1,
+      kafka: { partitions: 1 },
+      faults: [
+        { trigger: at, kind: 'network-blackhole', params: { holdMs: 3_000 } },
+        { trigger: at, kind: 'consumer-stall', params: { holdMs: 300 } },
+      ],
+    };
+    const outcome = await runScenario(scenario, {
+      broker: new StartedBroker(broker, false),
+      processorModule: UPSERT,
+      runtime: { module: runtimeOf('confluent', 'at-least-once') },
+      workDir: reportDir,
+    });
+    const findings = outcome.verdict.findings.map((f) => `${f.code}: ${f.detail}`).join(' | ');
+    expect(outcome.verdict.valid, findings).toBe(true);
+    const m1 = outcome.history.filter((e) => e.type === 'deliver' && e.id === 'm1');
+    expect(m1.length, findings).toBeGreaterThan(1);
+  });
 });
