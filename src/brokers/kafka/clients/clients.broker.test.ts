@@ -110,27 +110,37 @@ describe.skipIf(!info)('Kafka clients beside kafkajs', () => {
     // coordinator connection (heartbeats) bypassed the proxy, the member would survive and the
     // commit succeed; through the proxy the broker evicts it, the commit fails, m1 comes again.
     const at = { type: 'phase', messageId: 'm1', phase: 'after-process', attempt: 1 } as const;
-    const scenario: Scenario = {
-      broker: 'kafka',
-      semantics: 'at-least-once',
-      messages: [1, 2].map((n) => ({ id: `m${n}`, key: `k${n}`, payload: { n } })),
-      producerDuplicates: [],
-      consumers: 1,
-      kafka: { partitions: 1 },
-      faults: [
-        { trigger: at, kind: 'network-blackhole', params: { holdMs: 3_000 } },
-        { trigger: at, kind: 'consumer-stall', params: { holdMs: 300 } },
-      ],
-    };
-    const outcome = await runScenario(scenario, {
-      broker: new StartedBroker(broker, false),
-      processorModule: UPSERT,
-      runtime: { module: runtimeOf('confluent', 'at-least-once') },
-      workDir: reportDir,
-    });
-    const findings = outcome.verdict.findings.map((f) => `${f.code}: ${f.detail}`).join(' | ');
-    expect(outcome.verdict.valid, findings).toBe(true);
-    const m1 = outcome.history.filter((e) => e.type === 'deliver' && e.id === 'm1');
-    expect(m1.length, findings).toBeGreaterThan(1);
+    const stall: Fault = { trigger: at, kind: 'consumer-stall', params: { holdMs: 300 } };
+    const blackhole: Fault = { trigger: at, kind: 'network-blackhole', params: { holdMs: 3_000 } };
+    const run = (faults: Fault[]) =>
+      runScenario(
+        {
+          broker: 'kafka',
+          semantics: 'at-least-once',
+          messages: [1, 2].map((n) => ({ id: `m${n}`, key: `k${n}`, payload: { n } })),
+          producerDuplicates: [],
+          consumers: 1,
+          kafka: { partitions: 1 },
+          faults,
+        },
+        {
+          broker: new StartedBroker(broker, false),
+          processorModule: UPSERT,
+          runtime: { module: runtimeOf('confluent', 'at-least-once') },
+          workDir: reportDir,
+        },
+      );
+    const deliveriesOfM1 = (o: Awaited<ReturnType<typeof run>>) =>
+      o.history.filter((e) => e.type === 'deliver' && e.id === 'm1').length;
+    const explainRun = (o: Awaited<ReturnType<typeof run>>) =>
+      o.verdict.findings.map((f) => `${f.code}: ${f.detail}`).join(' | ') || 'no findings';
+
+    const control = await run([stall]); // the same stall without the blackhole: m1 once
+    expect(control.verdict.valid, explainRun(control)).toBe(true);
+    expect(deliveriesOfM1(control), explainRun(control)).toBe(1);
+
+    const faulty = await run([blackhole, stall]);
+    expect(faulty.verdict.valid, explainRun(faulty)).toBe(true);
+    expect(deliveriesOfM1(faulty), explainRun(faulty)).toBeGreaterThan(1);
   });
 });
