@@ -127,6 +127,7 @@ export async function runPlan(plan: CertifyPlan, reporter: ProgressReporter): Pr
         runs: plan.runs,
         timeLimit: plan.timeLimit,
         shrinkTimeLimit: plan.shrinkTimeLimit,
+        ...(plan.processTimeout ? { processTimeoutMs: plan.processTimeout } : {}),
         ...(plan.seed !== undefined ? { seed: plan.seed } : {}),
         ...(plan.faults ? { faults: plan.faults } : {}),
         maxMessages: plan.maxMessages,
@@ -270,6 +271,10 @@ export function registerCertifyCommand(program: Command): void {
     .option('-r, --runs <n>', 'property runs per processor × broker × semantics [default: 20]')
     .option('-t, --time-limit <duration>', 'time budget per cell, e.g. 90s, 10m [default: 10m]')
     .option('--shrink-time-limit <duration>', 'time budget for shrinking a failure [default: 2m]')
+    .option(
+      '--process-timeout <duration>',
+      'deadline of one process() call: a hang is a stuck-processing finding [default: 10s]',
+    )
     .option('--seed <n>', 'fast-check seed (printed with every failure)')
     .option(
       '-f, --faults <kinds>',

@@ -28,6 +28,7 @@ export interface CertifyFlags {
   runs?: string;
   timeLimit?: string;
   shrinkTimeLimit?: string;
+  processTimeout?: string;
   seed?: string;
   faults?: string;
   maxMessages?: string;
@@ -55,6 +56,8 @@ export interface CertifyPlan {
   readonly runs: number;
   readonly timeLimit: number;
   readonly shrinkTimeLimit: number;
+  /** Deadline of one process() call, in ms (certify()'s processTimeoutMs). */
+  readonly processTimeout?: number;
   readonly seed?: number;
   /** Undefined: the per-broker default (DEFAULT_FAULT_KINDS). */
   readonly faults?: readonly FaultKind[];
@@ -73,6 +76,7 @@ export const DEFAULTS = {
   runs: 20,
   timeLimit: 600_000,
   shrinkTimeLimit: 120_000,
+  processTimeout: 10_000,
   maxMessages: 20,
   reportDir: '.ackcheck/report',
   semantics: ['at-least-once'] as Semantics[],
@@ -238,6 +242,12 @@ export function resolvePlan(
       '--shrink-time-limit',
       config.shrinkTimeLimit,
       DEFAULTS.shrinkTimeLimit,
+    ),
+    processTimeout: dur(
+      flags.processTimeout,
+      '--process-timeout',
+      config.processTimeout,
+      DEFAULTS.processTimeout,
     ),
     ...(seed !== undefined ? { seed } : {}),
     ...(faults !== undefined ? { faults } : {}),

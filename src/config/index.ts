@@ -53,6 +53,8 @@ export interface AckcheckConfig {
   timeLimit?: number;
   /** Shrinking budget per failure, in ms. */
   shrinkTimeLimit?: number;
+  /** Deadline of one process() call, in ms (default 10 000). */
+  processTimeout?: number;
   seed?: number;
   /** Fault kinds to draw from (default: all that the broker supports). */
   faults?: FaultKind[];
@@ -121,6 +123,7 @@ export const configSchema = z
       runs: positiveInt('a positive integer (property runs)'),
       timeLimit: positiveInt('a positive integer (milliseconds)'),
       shrinkTimeLimit: positiveInt('a positive integer (milliseconds)'),
+      processTimeout: positiveInt('a positive integer (milliseconds)'),
       seed: z.number({ error: 'expected an integer' }).int({ error: 'expected an integer' }),
       faults: z.array(z.enum(FAULT_KINDS, { error: `expected one of ${quoted(FAULT_KINDS)}` }), {
         error: 'expected an array of fault kinds',

@@ -64,6 +64,15 @@ function stallMs(fault: Fault): number {
   return timeout ? Math.max(hold, timeout.timeoutMs + timeout.checkMs + hold / 2) : hold;
 }
 
+/**
+ * The per-message deadline: processTimeoutMs, or the broker's consumer timeout when that is
+ * shorter (ackcheck's RabbitMQ takes a delivery back after 5 s: a process() still running then
+ * would be retried by a worker that hangs the same way, and no run would ever end).
+ */
+function processDeadlineMs(c: WorkerConfig): number {
+  return Math.min(c.processTimeoutMs, c.broker.consumerTimeout?.timeoutMs ?? Number.POSITIVE_INFINITY);
+}
+
 async function main(c: WorkerConfig): Promise<void> {
   const processor = await loadProcessor(c.processorModule);
   await loadRuntime(c.runtime, c.broker.kind); // a bad runtime module fails before anything starts
@@ -114,13 +123,13 @@ async function main(c: WorkerConfig): Promise<void> {
       // Without a checkpoint() call, `during-process` fires at the processor's first await.
       const settled = await settleWithin(
         Promise.all([work, sleep(0).then(during)]),
-        c.processTimeoutMs,
+        processDeadlineMs(c),
         pausedMs,
       );
       if (settled === 'late') {
         // A hang is the processor's: report it and stay hung (the harness ends the run), rather
         // than fail the delivery into a redelivery that hangs the next worker too.
-        send({ type: 'stuck', id: d.message.id, attempt, timeoutMs: c.processTimeoutMs });
+        send({ type: 'stuck', id: d.message.id, attempt, timeoutMs: processDeadlineMs(c) });
         await new Promise(() => undefined);
       }
     } catch (error) {
