@@ -54,7 +54,8 @@ chmod +x "$work/check.sh"
 log "running 'bash scripts/run.sh $what' twice in a bare privileged container ($name)"
 # What --privileged grants, minus CAP_SYS_RESOURCE: some hosts (this one) keep that capability
 # out of their bounding set, and then --privileged cannot start at all.
-docker run --name "$name" --label dev.ackcheck.role=bare-check \
+# Not dev.ackcheck.role: the kit removes containers with that label whose owner process is gone.
+docker run --name "$name" --label dev.ackcheck.bare-check=1 \
   --cap-add=ALL --cap-drop=SYS_RESOURCE --device-cgroup-rule='a *:* rwm' \
   --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined \
   --cgroupns=host -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v /lib/modules:/lib/modules:ro \
