@@ -5,7 +5,8 @@
 #   3. a reachable Docker engine (installs Debian's docker.io and starts dockerd when root on Debian);
 #   4. the broker images (upstream images where a registry answers, else built from docker/)
 #      and the fixtures' PostgreSQL 15 image (always built from docker/postgres/);
-#   5. chromium for the HTML report tests (Debian's package, when root on Debian).
+#   5. chromium for the HTML report tests (Debian's package, when root on Debian);
+#   6. test profile: the native binding of Confluent's Kafka client (scripts/confluent-build.sh).
 # Every host package (docker.io, debootstrap, chromium) is installed in ONE apt-get call, before
 # any parallel work, under a lock with a wait (scripts/apt-install.sh), so no two apt-get/dpkg
 # ever race; image builds then run in parallel and a failed build is retried once.
@@ -126,6 +127,13 @@ ensure_host_packages() {
   if [ "$ACKCHECK_SETUP" = test ] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
     _host_packages+=(chromium)
   fi
+  # Confluent's Kafka client builds its librdkafka binding against these (scripts/confluent-build.sh).
+  if [ "$ACKCHECK_SETUP" = test ] && command -v dpkg-query >/dev/null; then
+    local p
+    for p in make g++ python3 libssl-dev zlib1g-dev libcurl4-openssl-dev libsasl2-dev libzstd-dev liblz4-dev; do
+      dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || _host_packages+=("$p")
+    done
+  fi
   [ "${#_host_packages[@]}" -gt 0 ] || return 0
   if ! _root_debian; then
     case " ${_host_packages[*]} " in *" docker.io "*) _die "no Docker engine answers. Install Docker (https://docs.docker.com/engine/install/) and start it, then run this again." ;; esac
@@ -157,9 +165,17 @@ ensure_images() {
   [ "${#jobs[@]}" = 0 ] || _step "broker images ready"
 }
 
+# The test suite runs Confluent's client too: its native binding, built once per machine and
+# cached (keyed by version and Node ABI), or the prebuilt one where its host answers.
+ensure_confluent() {
+  [ "$ACKCHECK_SETUP" = test ] || return 0
+  bash "$ACKCHECK_ROOT/scripts/confluent-build.sh" || _die "could not build @confluentinc/kafka-javascript's binding (see above)"
+}
+
 ensure_node
 ensure_deps
 ensure_host_packages
+ensure_confluent
 ensure_docker
 ensure_images
 export TESTCONTAINERS_RYUK_DISABLED=true
