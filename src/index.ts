@@ -39,8 +39,8 @@ export {
 } from './config/index.ts';
 export { EXTERNAL_ENV, externalBroker, needsContainer } from './brokers/container/external.ts';
 export type { ConsumerTimeout, ProxiedListener } from './brokers/container/recipe.ts';
-export { type ConsumerPath, openConsumerPath } from './faults/network.ts';
-export { type ProxyMode, type ProxyOptions, type ProxyStats, TcpProxy } from './faults/proxy.ts';
+export { type ConsumerPath, openConsumerPath } from './nemesis/network.ts';
+export { type ProxyMode, type ProxyOptions, type ProxyStats, TcpProxy } from './nemesis/proxy.ts';
 export { AckcheckError, type AckcheckErrorCode, isAckcheckError } from './errors.ts';
 export {
   type Runtime,

@@ -13,7 +13,7 @@ import { type BrokerName, brokerVersion } from '../brokers/registry.ts';
 import { needsContainer } from '../brokers/container/external.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { AckcheckError, describeError, isAckcheckError } from '../errors.ts';
-import { assertNetworkFaultsSupported, isNetworkFault } from '../faults/network.ts';
+import { assertNetworkFaultsSupported, isNetworkFault } from '../nemesis/network.ts';
 import { scenarioArbitrary } from '../generate/index.ts';
 import type { BrokerKind } from '../model/broker.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withTimeout } from '../deadline.ts';
 import { AckcheckError } from '../errors.ts';
-import type { Fault } from '../model/fault.ts';
 import { isSelfExit, MAX_SELF_EXITS, openProcessing, type WorkerExit } from './worker-exits.ts';
 import { readHistoryFile } from '../history/history.ts';
 import { WORKER_ENV, type WorkerConfig, type WorkerMessage } from '../workers/worker-config.ts';
@@ -19,8 +18,19 @@ const MAX_STARTS = 40;
 
 export type PoolConfig = Omit<WorkerConfig, 'worker' | 'historyFile' | 'faults'> & {
   readonly dir: string;
-  readonly faults: ReadonlyArray<{ readonly index: number; readonly fault: Fault }>;
 };
+
+/** What the pool tells the run's fault record (src/nemesis/schedule.ts) and asks of it. */
+export interface PoolFaults {
+  /** Phase faults not fired yet: a new worker gets these. */
+  pendingPhaseFaults(): WorkerConfig['faults'];
+  /** A worker fired this fault itself (seen in its history when it died). */
+  markFired(index: number): void;
+  /** A worker acknowledged a message (progress triggers). */
+  onAck(): void;
+  /** A worker reached the phase of a fault the harness applies. */
+  fire(index: number): void;
+}
 
 interface Live {
   readonly name: string;
@@ -44,8 +54,7 @@ export class WorkerPool {
   readonly #config: PoolConfig;
   readonly #live = new Map<string, Live>();
   readonly #historyFiles: string[] = [];
-  readonly #fired = new Set<number>();
-  readonly #onMessage: (worker: string, message: WorkerMessage) => void;
+  readonly #faults: PoolFaults;
   #starts = 0;
   #lane = 0;
   #closed = false;
@@ -61,9 +70,9 @@ export class WorkerPool {
     return this.selfExits.length >= MAX_SELF_EXITS;
   }
 
-  constructor(config: PoolConfig, onMessage: (worker: string, message: WorkerMessage) => void) {
+  constructor(config: PoolConfig, faults: PoolFaults) {
     this.#config = config;
-    this.#onMessage = onMessage;
+    this.#faults = faults;
   }
 
   get historyFiles(): readonly string[] {
@@ -91,12 +100,12 @@ export class WorkerPool {
       throw new AckcheckError('WORKER_FAILED', `workers were restarted ${MAX_STARTS} times`);
     const historyFile = join(this.#config.dir, `${name}.jsonl`);
     this.#historyFiles.push(historyFile);
-    const { dir: _dir, faults, ...base } = this.#config;
+    const { dir: _dir, ...base } = this.#config;
     const config: WorkerConfig = {
       ...base,
       worker: name,
       historyFile,
-      faults: faults.filter((f) => !this.#fired.has(f.index)),
+      faults: this.#faults.pendingPhaseFaults(),
     };
     const child = fork(WORKER_ENTRY, [], {
       env: { ...process.env, [WORKER_ENV]: JSON.stringify(config) },
@@ -133,7 +142,8 @@ export class WorkerPool {
           this.stuck.push({ worker: name, id: m.id, attempt: m.attempt, timeoutMs: m.timeoutMs });
         } else if (m.type === 'exiting') {
           live.announced = true;
-        } else this.#onMessage(name, m);
+        } else if (m.type === 'ack') this.#faults.onAck();
+        else if (m.type === 'trigger') this.#faults.fire(m.index);
       });
       child.on('exit', (code, signal) => {
         reject(
@@ -149,7 +159,7 @@ export class WorkerPool {
   #exited(live: Live, lane: string, generation: number, code: number | null, signal: string | null): void {
     this.#live.delete(live.name);
     const events = readHistoryFile(live.historyFile);
-    for (const e of events) if (e.type === 'fault-start') this.#fired.add(e.fault);
+    for (const e of events) if (e.type === 'fault-start') this.#faults.markFired(e.fault);
     const stopping = live.stopping || this.#closed;
     if (isSelfExit({ started: live.started, stopping, announced: live.announced, signal }))
       this.selfExits.push({

@@ -6,7 +6,8 @@
 import { sleep } from '../deadline.ts';
 import type { Delivery, RuntimeContext } from '../runtime/runtime.ts';
 import { describeError } from '../errors.ts';
-import type { Fault, Phase } from '../model/fault.ts';
+import type { Phase } from '../model/fault.ts';
+import { InWorkerNemesis } from '../nemesis/in-worker.ts';
 import { settleWithin } from './settle-within.ts';
 import { HistoryWriter } from '../history/history.ts';
 import { loadProcessor, loadRuntime } from './load.ts';
@@ -19,50 +20,20 @@ if (!config) {
 }
 const send = (m: WorkerMessage) => process.send?.(m);
 const history = new HistoryWriter(config.historyFile, config.worker, config.runStart);
-const fired = new Set<number>();
 const attempts = new Map<string, number>();
 
-class InjectedFault extends Error {}
-
-async function fire(d: Delivery, phase: Phase, attempt: number): Promise<void> {
-  for (const { index, fault } of config?.faults ?? []) {
-    const t = fault.trigger;
-    if (fired.has(index) || t.type !== 'phase' || t.messageId !== d.message.id || t.phase !== phase) continue;
-    if (t.attempt !== attempt) continue;
-    fired.add(index);
-    await apply(index, fault, phase);
-  }
-}
-
-async function apply(index: number, fault: Fault, phase: Phase): Promise<void> {
-  history.record({ type: 'fault-start', fault: index, kind: fault.kind, phase });
-  switch (fault.kind) {
-    case 'consumer-kill':
-      process.kill(process.pid, 'SIGKILL');
-      await sleep(60_000); // never reached
-      return;
-    case 'processor-throw':
-      history.record({ type: 'fault-heal', fault: index, kind: fault.kind });
-      throw new InjectedFault(`ackcheck: injected processor failure (fault ${index})`);
-    case 'consumer-stall':
-      await sleep(stallMs(fault));
-      history.record({ type: 'fault-heal', fault: index, kind: fault.kind });
-      return;
-    default:
-      // join / leave / restart / broker / network faults at a phase: the harness acts on them.
-      send({ type: 'trigger', index });
-  }
-}
-
-/**
- * How long a stall lasts: `holdMs`, and on a broker with a known consumer timeout (ackcheck's
- * RabbitMQ) long enough past it that the broker takes the deliveries back, as the fault means.
- */
-function stallMs(fault: Fault): number {
-  const hold = fault.params.holdMs ?? 3_000;
-  const timeout = config?.broker.consumerTimeout;
-  return timeout ? Math.max(hold, timeout.timeoutMs + timeout.checkMs + hold / 2) : hold;
-}
+const nemesis = new InWorkerNemesis({
+  faults: config.faults,
+  broker: config.broker,
+  record: (e) => history.record(e),
+  trigger: (index) => send({ type: 'trigger', index }),
+  kill: async () => {
+    process.kill(process.pid, 'SIGKILL');
+    return sleep(60_000).then(() => process.exit(137)); // never reached
+  },
+  sleep,
+});
+const fire = (d: Delivery, phase: Phase, attempt: number) => nemesis.fire(d.message.id, phase, attempt);
 
 /**
  * The per-message deadline: processTimeoutMs, or the broker's consumer timeout when that is

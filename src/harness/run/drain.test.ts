@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryEventInput } from '../../model/history.ts';
+import { type DrainDeps, type DrainPool, drain, MAX_REFRESHES, STUCK_MS } from './drain.ts';
+
+/** A fake run: a clock that advances on sleep, a broker count and worker histories to script. */
+function fakeRun(script: {
+  remaining: (t: number) => number;
+  histories?: (t: number) => HistoryEventInput[][];
+}) {
+  let t = 0;
+  const recorded: string[] = [];
+  const restarts: string[] = [];
+  const pool: DrainPool = {
+    failure: undefined,
+    stuck: [],
+    crashLooping: false,
+    size: 1,
+    historyFiles: ['w1'],
+    liveHistoryFiles: () => ['w1'],
+    names: () => ['w1'],
+    restart: async (n) => void restarts.push(`${n}@${t}`),
+  };
+  const deps: DrainDeps = {
+    pool,
+    remaining: async () => script.remaining(t),
+    settled: async () => undefined,
+    lastHealAt: () => 0,
+    readHistory: () => script.histories?.(t)[0] ?? [],
+    record: (e) => void recorded.push(`${e.type}@${t}`),
+    now: () => t,
+    sleep: async (ms) => {
+      t += ms;
+    },
+  };
+  return { deps, recorded, restarts, pool, time: () => t };
+}
+
+const begin = { type: 'process-begin', id: 'm1', copy: 0, attempt: 1, time: 0, process: 'w1' } as const;
+
+describe('drain', () => {
+  it('ends drained once nothing remains and the history was quiet for a moment', async () => {
+    const run = fakeRun({ remaining: (t) => (t < 1_000 ? 3 : 0) });
+    expect(await drain(run.deps, 60_000)).toBe(true);
+    expect(run.time()).toBeGreaterThanOrEqual(1_000);
+    expect(run.recorded).toEqual([]);
+  });
+
+  it('is not drained while a live worker is inside process() (a held delivery the count leaves out)', async () => {
+    const run = fakeRun({ remaining: () => 0, histories: (t) => [t < 5_000 ? [begin] : []] });
+    expect(await drain(run.deps, 60_000)).toBe(true);
+    expect(run.time()).toBeGreaterThanOrEqual(5_000);
+  });
+
+  it('replaces consumers stuck after the heal (recorded for the verdict), at most a few times', async () => {
+    const run = fakeRun({ remaining: () => 2 });
+    expect(await drain(run.deps, 60_000)).toBe(false);
+    expect(run.restarts).toHaveLength(MAX_REFRESHES);
+    expect(run.recorded.filter((r) => r.startsWith('fault-start'))).toHaveLength(MAX_REFRESHES);
+    expect(Number(run.restarts[0]?.split('@')[1])).toBeGreaterThan(STUCK_MS);
+  });
+
+  it('stops at the deadline when messages remain, and at once when process() hung', async () => {
+    const run = fakeRun({ remaining: () => 1 });
+    expect(await drain(run.deps, 5_000)).toBe(false);
+    expect(run.time()).toBeLessThanOrEqual(5_250);
+    const hung = fakeRun({ remaining: () => 1 });
+    (hung.pool as unknown as { stuck: unknown[] }).stuck = [{ id: 'm1' }];
+    expect(await drain(hung.deps, 60_000)).toBe(false);
+    expect(hung.time()).toBe(0);
+  });
+
+  it('rethrows a worker start-up failure', async () => {
+    const run = fakeRun({ remaining: () => 1 });
+    (run.pool as unknown as { failure: Error | undefined }).failure = new Error('bad runtime module');
+    await expect(drain(run.deps, 60_000)).rejects.toThrow('bad runtime module');
+  });
+});
