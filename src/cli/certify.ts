@@ -4,14 +4,22 @@
  */
 import { type Command, Option } from 'commander';
 import { acquireBrokers, type BrokerFleet } from '../brokers/container/fleet.ts';
-import { BROKER_IDS } from '../brokers/registry.ts';
+import { BROKER_IDS, clientsOf } from '../brokers/registry.ts';
+import { BROKER_KINDS } from '../model/broker.ts';
 import { loadConfig } from '../config/index.ts';
 import { type CertifyResult, certify } from '../harness/certify.ts';
 import { replay } from '../harness/replay.ts';
 import { harnessProcessor } from '../harness/run-scenario.ts';
 import { formatResult, type ReportPaths, writeReports } from '../report/index.ts';
 import { onInterrupt } from './interrupt.ts';
-import { applyImages, type CertifyFlags, type CertifyPlan, newestBrokers, resolvePlan } from './options.ts';
+import {
+  applyImages,
+  type CertifyFlags,
+  type CertifyPlan,
+  clientApplies,
+  newestBrokers,
+  resolvePlan,
+} from './options.ts';
 import { green, printJson, red, table, useColor } from './output.ts';
 import {
   barReporter,
@@ -132,6 +140,7 @@ export async function runPlan(plan: CertifyPlan, reporter: ProgressReporter): Pr
         ...(plan.faults ? { faults: plan.faults } : {}),
         maxMessages: plan.maxMessages,
         ...(plan.checkOrder !== undefined ? { checkOrder: plan.checkOrder } : {}),
+        ...(clientApplies(plan.client, cell.broker) ? { client: plan.client } : {}),
         ...(plan.failOnStuckConsumer ? { failOnStuckConsumer: true } : {}),
         reportDir: plan.reportDir,
         onProgress: (e) => {
@@ -282,6 +291,15 @@ export function registerCertifyCommand(program: Command): void {
     )
     .option('-m, --max-messages <n>', 'messages per scenario, at most [default: 20]')
     .option('--runtime <module>', "module exporting createRuntime({ broker }) (default: ackcheck's runtime)")
+    .option(
+      '--client <name>',
+      `client library of ackcheck's runtime: ${BROKER_KINDS.map(
+        (k) =>
+          `${k}: ${clientsOf(k)
+            .map((c) => c.name)
+            .join('|')}`,
+      ).join('; ')} [default: the first]`,
+    )
     .option(
       '--check-order',
       'check per-key order (a violation) [default: on for Kafka at-least-once, off otherwise]',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyImages,
+  clientApplies,
   collapseExternal,
   newestBrokers,
   parseDuration,
@@ -80,6 +81,19 @@ describe('resolvePlan', () => {
     const flags = { checkOrder: false, failOnStuckConsumer: false };
     expect(resolvePlan('./p.ts', flags, config, cwd, noEnv)).toMatchObject(flags);
     expect(resolvePlan('./p.ts', { checkOrder: true }, {}, cwd, noEnv).checkOrder).toBe(true);
+  });
+
+  it('takes the client from the flag over the config, and applies it only to brokers that have it', () => {
+    const plan = resolvePlan('p.ts', { client: 'amqplib' }, { client: 'kafkajs' }, cwd, noEnv);
+    expect(plan.client).toBe('amqplib');
+    expect(clientApplies(plan.client, 'rabbitmq-4.0')).toBe(true);
+    expect(clientApplies(plan.client, 'kafka-4.4')).toBe(false);
+    expect(() => resolvePlan('p.ts', { client: 'librdkafka' }, {}, cwd, noEnv)).toThrow(
+      /--client librdkafka: no selected broker has that client; expected one of: kafkajs \(kafka\)/,
+    );
+    expect(() => resolvePlan('p.ts', { client: 'amqplib', broker: 'kafka' }, {}, cwd, noEnv)).toThrow(
+      /--client/,
+    );
   });
 
   it('builds one cell per processor × broker × semantics', () => {

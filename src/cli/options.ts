@@ -10,6 +10,7 @@ import {
   BROKER_VERSIONS,
   type BrokerId,
   brokerVersion,
+  clientsOf,
   parseBrokerSelection,
 } from '../brokers/registry.ts';
 
@@ -35,6 +36,7 @@ export interface CertifyFlags {
   runtime?: string;
   /** `--check-order` true, `--no-check-order` false, neither undefined. */
   checkOrder?: boolean;
+  client?: string;
   failOnStuckConsumer?: boolean;
   reportDir?: string;
   format?: string;
@@ -64,6 +66,8 @@ export interface CertifyPlan {
   readonly maxMessages: number;
   /** Undefined: the per-broker default (run-settings.ts). */
   readonly checkOrder?: boolean;
+  /** Client library of ackcheck's runtime, for the cells whose broker has it. */
+  readonly client?: string;
   /** Default false. */
   readonly failOnStuckConsumer?: boolean;
   readonly reportDir: string;
@@ -232,6 +236,8 @@ export function resolvePlan(
   const seed = flags.seed !== undefined ? parseSeed(flags.seed) : config.seed;
   const faults = flags.faults !== undefined ? parseFaults(flags.faults) : config.faults;
   const checkOrder = flags.checkOrder ?? config.checkOrder;
+  const client = flags.client ?? config.client;
+  if (client !== undefined) checkClient(client, brokers);
   return {
     cells,
     brokers,
@@ -253,6 +259,7 @@ export function resolvePlan(
     ...(faults !== undefined ? { faults } : {}),
     maxMessages: num(flags.maxMessages, '--max-messages', config.maxMessages, DEFAULTS.maxMessages),
     ...(checkOrder !== undefined ? { checkOrder } : {}),
+    ...(client !== undefined ? { client } : {}),
     failOnStuckConsumer: flags.failOnStuckConsumer ?? config.failOnStuckConsumer ?? false,
     reportDir: resolve(cwd, flags.reportDir ?? config.reportDir ?? DEFAULTS.reportDir),
     formats: flags.format !== undefined ? parseFormats(flags.format) : (config.formats ?? REPORT_FORMATS),
@@ -283,4 +290,20 @@ export function positiveInt(value: string): number {
   if (!Number.isInteger(n) || n <= 0)
     throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
   return n;
+}
+
+/** Does `client` name a client of a selected broker? (It applies to the cells of those brokers.) */
+function checkClient(client: string, brokers: readonly BrokerId[]): void {
+  const kinds = [...new Set(brokers.map((b) => brokerVersion(b).kind))];
+  if (kinds.some((k) => clientsOf(k).some((c) => c.name === client))) return;
+  const known = kinds.flatMap((k) => clientsOf(k).map((c) => `${c.name} (${k})`));
+  throw new AckcheckError(
+    'INVALID_OPTION',
+    `--client ${client}: no selected broker has that client; expected one of: ${known.join(', ')}`,
+  );
+}
+
+/** Whether the cell's broker has `client` (a Kafka client does not apply to RabbitMQ cells). */
+export function clientApplies(client: string | undefined, broker: BrokerId): client is string {
+  return client !== undefined && clientsOf(brokerVersion(broker).kind).some((c) => c.name === client);
 }

@@ -62,6 +62,8 @@ export interface AckcheckConfig {
   maxMessages?: number;
   /** Check per-key order (a violation). Default: on for Kafka at-least-once, off otherwise. */
   checkOrder?: boolean;
+  /** Client library of ackcheck's runtime: Kafka `kafkajs` (default), `confluent`, `platformatic`. */
+  client?: string;
   /** A consumer replaced for making no progress after the faults healed fails the run. Default false. */
   failOnStuckConsumer?: boolean;
   /** Where reports and counterexamples go (relative to the config file). */
@@ -130,6 +132,7 @@ export const configSchema = z
       }),
       maxMessages: positiveInt('a positive integer'),
       checkOrder: z.boolean({ error: 'expected true or false' }),
+      client: z.string({ error: 'expected a client name, e.g. "confluent"' }).min(1),
       failOnStuckConsumer: z.boolean({ error: 'expected true or false' }),
       reportDir: path,
       formats: z.array(

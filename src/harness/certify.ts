@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { type BrokerInfo, StartedBroker } from '../brokers/container/started-broker.ts';
-import { type BrokerName, brokerVersion } from '../brokers/registry.ts';
+import { type BrokerName, brokerVersion, clientFor } from '../brokers/registry.ts';
 import { needsContainer } from '../brokers/container/external.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { AckcheckError, describeError, isAckcheckError } from '../errors.ts';
@@ -50,6 +50,12 @@ export interface CertifyOptions {
   semantics: Semantics;
   /** Module exporting `createRuntime({ broker })`. Default: ackcheck's runtime for the broker and semantics. */
   runtime?: string;
+  /**
+   * The client library of ackcheck's built-in runtime (ignored with `runtime`). Kafka: `kafkajs`
+   * (default), `confluent` (@confluentinc/kafka-javascript), `platformatic` (@platformatic/kafka);
+   * RabbitMQ: `amqplib`. The optional clients must be installed in your project.
+   */
+  client?: string;
   /** Property runs. Default 20. */
   runs?: number;
   /** Total time budget in ms; runs stop when it is spent. Default 600 000. */
@@ -130,6 +136,17 @@ function validate(options: CertifyOptions): void {
     fail(`shrinkTimeLimit must be an integer >= 0 (0: do not shrink), got ${shrink}`);
 }
 
+/** ackcheck's runtime for the broker kind, semantics and client (an unknown client fails here). */
+function builtinRuntime(kind: BrokerKind, options: CertifyOptions): RuntimeSpec {
+  if (options.client === undefined) return { builtin: kind, semantics: options.semantics };
+  try {
+    clientFor(kind, options.client);
+  } catch (error) {
+    throw new AckcheckError('INVALID_OPTION', `certify: client: ${describeError(error)}`);
+  }
+  return { builtin: kind, semantics: options.semantics, client: options.client };
+}
+
 function isProcessorError(error: unknown): error is AckcheckError {
   return isAckcheckError(error) && PROCESSOR_ERROR_CODES.includes(error.code);
 }
@@ -146,10 +163,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   const named = typeof options.broker === 'string' ? brokerVersion(options.broker) : undefined;
   const runtime: RuntimeSpec = options.runtime
     ? { module: resolveModulePath(options.runtime) }
-    : {
-        builtin: named ? named.kind : (options.broker as BrokerInfo).kind,
-        semantics: options.semantics,
-      };
+    : builtinRuntime(named ? named.kind : (options.broker as BrokerInfo).kind, options);
   const fleet = named ? await acquireBrokers([named.id]) : undefined;
   const broker = fleet
     ? (fleet.brokers[0] as StartedBroker)

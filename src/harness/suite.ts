@@ -96,6 +96,8 @@ export interface SuiteCell {
   readonly semantics: Semantics;
   /** Runtime module path; default: ackcheck's runtime for the broker and semantics. */
   readonly runtime?: string;
+  /** The client library of ackcheck's runtime (certify()'s `client`), when `runtime` is not set. */
+  readonly client?: string;
   /** Processor module path. */
   readonly processor: string;
   /** Fault kinds drawn; an empty list runs fault-free. */
@@ -334,6 +336,7 @@ export async function runCell(suite: Suite, cell: SuiteCell, options: RunCellOpt
       broker: options.broker,
       semantics: cell.semantics,
       ...(cell.runtime ? { runtime: cell.runtime } : {}),
+      ...(cell.client ? { client: cell.client } : {}),
       faults: cell.faults,
       ...(cell.minFaults ? { minFaults: Math.min(cell.minFaults, budget.maxFaults) } : {}),
       ...(cell.kafka ? { kafka: cell.kafka } : {}),
