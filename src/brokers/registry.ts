@@ -5,6 +5,8 @@
 import { AckcheckError } from '../errors.ts';
 import { BROKER_KINDS, type BrokerInfo, type BrokerKind } from '../model/broker.ts';
 import type { BrokerAdapter, BrokerClient, BrokerVersion } from './adapter.ts';
+import { confluentClient } from './kafka/clients/confluent/index.ts';
+import { platformaticClient } from './kafka/clients/platformatic/index.ts';
 import { kafka, KAFKA_VERSIONS, kafkajsClient } from './kafka/index.ts';
 import { amqplibClient, rabbitmq, RABBITMQ_VERSIONS } from './rabbitmq/index.ts';
 import type { RoundTripOptions, RoundTripper } from './roundtrip.ts';
@@ -18,7 +20,7 @@ const ADAPTERS: Readonly<Record<BrokerKind, BrokerAdapter>> = { kafka, rabbitmq 
 
 /** The built-in runtime families per broker, one line each; the first is the default. */
 const CLIENTS: Readonly<Record<BrokerKind, readonly [BrokerClient, ...BrokerClient[]]>> = {
-  kafka: [kafkajsClient],
+  kafka: [kafkajsClient, confluentClient, platformaticClient],
   rabbitmq: [amqplibClient],
 };
 
