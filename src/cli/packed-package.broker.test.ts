@@ -60,6 +60,10 @@ export default {
     'p/reset-throws.ts': proc(`reset: () => { throw new Error('cannot create table'); },`),
     'p/not-json.ts': proc(`snapshot: (ns: string) => ({ n: BigInt(ids(ns).length), f: () => 1 }),`),
     'p/timestamp.ts': proc(`snapshot: (ns: string) => [{ ids: ids(ns), at: Date.now() + Math.random() }],`),
+    // The state itself holds a time stamp: two snapshots agree, two reference runs do not.
+    'p/stamps-state.ts': proc(`async process(m: { id: string }, ctx: { namespace: string }) {
+    add(ctx.namespace, \`\${m.id}@\${Date.now()}\${Math.random()}\`);
+  },`),
     'p/exits.ts': proc(`async process(m: { id: string }, ctx: { namespace: string; worker: string }) {
     if (ctx.worker !== 'reference') process.exit(3);
     add(ctx.namespace, m.id);
@@ -178,7 +182,7 @@ describe.runIf(rabbit)('the packed package, installed as a user installs it', ()
   it('errors of the processor stop certification with their own codes: exit 2, status error, never pass', async () => {
     const r = await certify(
       project,
-      ['p/snapshot-throws.ts', 'p/reset-throws.ts', 'p/not-json.ts', 'p/timestamp.ts'],
+      ['p/snapshot-throws.ts', 'p/reset-throws.ts', 'p/not-json.ts', 'p/timestamp.ts', 'p/stamps-state.ts'],
       env,
     );
     expect(r.status, r.stderr).toBe(2);
@@ -186,7 +190,14 @@ describe.runIf(rabbit)('the packed package, installed as a user installs it', ()
       'snapshot-throws.ts': ['PROCESSOR_SNAPSHOT_FAILED', /snapshot\(\) threw: db is down/],
       'reset-throws.ts': ['PROCESSOR_RESET_FAILED', /reset\(\) threw: cannot create table/],
       'not-json.ts': ['SNAPSHOT_NOT_JSON', /\$\.n is not a JSON value: bigint/],
-      'timestamp.ts': ['SNAPSHOT_NONDETERMINISTIC', /differ at \$\[0\]\.at .*leave time stamps/],
+      'timestamp.ts': [
+        'SNAPSHOT_NONDETERMINISTIC',
+        /two snapshots of the same state differ at \$\[0\]\.at .*leave time stamps/,
+      ],
+      'stamps-state.ts': [
+        'SNAPSHOT_NONDETERMINISTIC',
+        /two exactly-once reference runs over the same messages differ at \$\[0\]/,
+      ],
     };
     for (const [name, [code, message]] of Object.entries(expected)) {
       const result = byName(r.results, name);
