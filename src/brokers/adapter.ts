@@ -92,6 +92,16 @@ export interface BrokerAdapter {
   openSender(info: BrokerInfo, target: RunTarget): Promise<Sender>;
   /** Messages published and not yet consumed and acknowledged (Kafka: lag of the group). */
   remaining(info: BrokerInfo, target: RunTarget): Promise<number>;
+  /**
+   * Deliveries consumers hold unacknowledged, for a broker whose `remaining` leaves them out
+   * (RabbitMQ); undefined when the broker cannot be asked (`notice` says so, once per broker).
+   * Absent: `remaining` already counts them.
+   */
+  unacknowledged?(
+    info: BrokerInfo,
+    target: RunTarget,
+    notice: (message: string) => void,
+  ): Promise<number | undefined>;
   readonly consumerPath: ConsumerPathPlan;
   /** Publish-then-consume sessions for health checks and broker tests. */
   openRoundTripper(info: BrokerInfo, options: RoundTripOptions): Promise<RoundTripper>;

@@ -31,7 +31,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
         runtime: c.runtime,
         workDir: c.workDir,
         ...c.settings,
-        processTimeoutMs: options.processTimeoutMs,
+        onNotice: (message) => options.onProgress?.({ type: 'notice', message }),
       }),
     {
       requestedRuns: c.generation.runs,

@@ -27,7 +27,7 @@ const saved: ReplayFile = {
   path: '3:1:0',
   scenario,
   verdict: { valid: false, findings: [], stats: {} as ReplayFile['verdict']['stats'], errors: [] },
-  run: { drainTimeoutMs: 12_345, checkOrder: false, failOnStuckConsumer: true },
+  run: { drainTimeoutMs: 12_345, processTimeoutMs: 2_500, checkOrder: false, failOnStuckConsumer: true },
   generation: {
     faults: ['consumer-kill'],
     maxFaults: 1,
@@ -49,6 +49,7 @@ describe('replay file', () => {
     // The stored settings win over today's defaults (Kafka at-least-once would check order).
     expect(replaySettings(read)).toEqual({
       drainTimeoutMs: 12_345,
+      processTimeoutMs: 2_500,
       checkOrder: false,
       failOnStuckConsumer: true,
     });
@@ -77,6 +78,7 @@ describe('run settings', () => {
     expect(resolveRunSettings({ checkOrder: true }, 'rabbitmq', 'at-least-once').checkOrder).toBe(true);
     expect(resolveRunSettings({}, 'rabbitmq', 'at-most-once')).toEqual({
       drainTimeoutMs: 60_000,
+      processTimeoutMs: 10_000,
       checkOrder: false,
       failOnStuckConsumer: false,
     });

@@ -7,7 +7,7 @@ import { type BrokerInfo, StartedBroker } from '../brokers/container/started-bro
 import { type BrokerName, brokerVersion, resolveBrokerId } from '../brokers/registry.ts';
 import { acquireBrokers } from '../brokers/container/fleet.ts';
 import { AckcheckError, describeError } from '../errors.ts';
-import { type ReplayFile, readReplayFile } from './replay-file.ts';
+import { type ReplayFile, type RunSettings, readReplayFile } from './replay-file.ts';
 import { type RunOutcome, runScenario } from './run-scenario.ts';
 import { resolveRunSettings } from './run-settings.ts';
 
@@ -20,9 +20,9 @@ export interface ReplayOptions {
   reportDir?: string;
 }
 
-/** The settings a replay runs with: the file's, or (older files) today's defaults for its scenario. */
-export function replaySettings(saved: ReplayFile) {
-  return saved.run ?? resolveRunSettings({}, saved.scenario.broker, saved.scenario.semantics);
+/** The settings a replay runs with: the file's, and (older files) today's defaults for what it lacks. */
+export function replaySettings(saved: ReplayFile): RunSettings {
+  return { ...resolveRunSettings({}, saved.scenario.broker, saved.scenario.semantics), ...saved.run };
 }
 
 export async function replay(file: string, options: ReplayOptions = {}): Promise<RunOutcome> {

@@ -41,6 +41,8 @@ export interface RunScenarioOptions {
   readonly checkOrder?: boolean;
   /** A consumer replaced for making no progress after the heal is a violation. Default false (reported). */
   readonly failOnStuckConsumer?: boolean;
+  /** Something the user should know (e.g. unacknowledged counts cannot be read on this broker). */
+  readonly onNotice?: (message: string) => void;
 }
 
 export type { RunOutcome } from '../model/results.ts';
@@ -115,6 +117,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       {
         pool,
         remaining: () => remaining(info, target),
+        // RabbitMQ's queue count leaves out unacknowledged deliveries: the adapter asks the broker.
+        unacknowledged: () =>
+          adapterFor(info.kind).unacknowledged?.(info, target, (m) => options.onNotice?.(m)) ??
+          Promise.resolve(undefined),
         settled: () => schedule.settled(),
         lastHealAt: () => schedule.lastHealAt,
         readHistory: readHistoryFile,

@@ -11,12 +11,14 @@
  */
 import type { BrokerKind } from '../brokers/registry.ts';
 import type { Semantics } from '../model/scenario.ts';
+import { DEFAULT_PROCESS_TIMEOUT_MS } from './processor-calls.ts';
 import type { RunSettings } from './replay-file.ts';
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
 
 export interface RunSettingsOptions {
   readonly drainTimeoutMs?: number;
+  readonly processTimeoutMs?: number;
   readonly checkOrder?: boolean;
   readonly failOnStuckConsumer?: boolean;
 }
@@ -33,6 +35,7 @@ export function resolveRunSettings(
 ): RunSettings {
   return {
     drainTimeoutMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+    processTimeoutMs: options.processTimeoutMs ?? DEFAULT_PROCESS_TIMEOUT_MS,
     checkOrder: options.checkOrder ?? defaultCheckOrder(broker, semantics),
     failOnStuckConsumer: options.failOnStuckConsumer ?? false,
   };

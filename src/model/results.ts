@@ -118,6 +118,8 @@ export function runtimeLabel(spec: RuntimeSpec): string {
 export interface RunSettings {
   /** Deadline for draining after the faults healed (ms). */
   readonly drainTimeoutMs: number;
+  /** Deadline of one process() call (ms). */
+  readonly processTimeoutMs: number;
   /** Per-key order findings are checked (and are violations). */
   readonly checkOrder: boolean;
   /** A consumer replaced because it stopped making progress is a violation, not only reported. */

@@ -6,6 +6,7 @@ import { rabbitmqRecipe } from './recipe.ts';
 import { openRabbitmqRoundTripper } from './roundtrip.ts';
 import { rabbitmqRuntime } from './runtime.ts';
 import { openRabbitmqSender, rabbitmqReady } from './sender.ts';
+import { sharedUnackedCounter } from './unacked.ts';
 
 export const RABBITMQ_VERSIONS = [
   {
@@ -68,6 +69,10 @@ export const rabbitmq: BrokerAdapter = {
   },
   openSender: openRabbitmqSender,
   remaining: rabbitmqReady,
+  unacknowledged: (info, target, notice) =>
+    target.kind === 'rabbitmq'
+      ? sharedUnackedCounter(info, notice)(target.queue)
+      : Promise.resolve(undefined),
   consumerPath: {
     check: () => undefined,
     plan: (info) => ({ listenPort: 0, target: { host: info.host, port: info.port } }),

@@ -24,11 +24,14 @@ export async function openRabbitmqRoundTripper(
   const payloadBytes = options.payloadBytes ?? 1024;
   const queue = await provisionQueue(info, { type: options.queueType ?? 'classic' });
   const ledger = new ConsumptionLedger();
+  let closed = false;
   let publisher: ConfirmChannel | undefined;
   let consumerChannel: Channel | undefined;
   // A SIGKILLed broker can leave the client's socket open (the port proxy keeps it): a short
   // heartbeat notices the dead peer in seconds instead of minutes.
   const connection = await amqp.connect(`${amqpUrl(info)}?heartbeat=${HEARTBEAT_SECONDS}`, {
+    // A handshake with a broker still booting must not hang a reconnect attempt for good.
+    timeout: 10_000,
     recovery: {
       initialDelay: 200,
       maxDelay: 2_000,
@@ -38,15 +41,24 @@ export async function openRabbitmqRoundTripper(
         // which would otherwise be an unhandled 'error' event. Recovery then retries.
         model.on('error', () => undefined);
         // A setup that hangs would stop recovery for good; a failed one is retried.
+        // amqplib recovers a closed connection only: a channel the broker closes (or a consumer
+        // it cancels) while the connection stays up would leave publishes failing until the
+        // deadline ("N publishes unconfirmed"), so close the connection and let recovery redo
+        // the setup.
+        const renew = () => {
+          if (!closed) model.close().catch(() => undefined);
+        };
         await withTimeout(
           (async () => {
             const pub = await model.createConfirmChannel();
             pub.on('error', () => undefined);
+            pub.on('close', renew);
             const sub = await model.createChannel();
             sub.on('error', () => undefined);
+            sub.on('close', renew);
             await sub.prefetch(500);
             await sub.consume(queue.name, (msg) => {
-              if (!msg) return; // consumer cancelled by the broker; recovery re-subscribes
+              if (!msg) return renew(); // consumer cancelled by the broker: subscribe again
               ledger.record(idOf(msg.content));
               sub.ack(msg);
             });
@@ -61,7 +73,6 @@ export async function openRabbitmqRoundTripper(
   });
   connection.on('error', () => undefined);
   let nextId = 0;
-  let closed = false;
 
   function publishOne(id: number): Promise<void> {
     const channel = publisher;

@@ -5,6 +5,7 @@ import { type DrainDeps, type DrainPool, drain, MAX_REFRESHES, STUCK_MS } from '
 /** A fake run: a clock that advances on sleep, a broker count and worker histories to script. */
 function fakeRun(script: {
   remaining: (t: number) => number;
+  unacknowledged?: (t: number) => number | undefined;
   histories?: (t: number) => HistoryEventInput[][];
 }) {
   let t = 0;
@@ -23,6 +24,7 @@ function fakeRun(script: {
   const deps: DrainDeps = {
     pool,
     remaining: async () => script.remaining(t),
+    ...(script.unacknowledged ? { unacknowledged: async () => script.unacknowledged?.(t) } : {}),
     settled: async () => undefined,
     lastHealAt: () => 0,
     readHistory: () => script.histories?.(t)[0] ?? [],
@@ -49,6 +51,14 @@ describe('drain', () => {
     const run = fakeRun({ remaining: () => 0, histories: (t) => [t < 5_000 ? [begin] : []] });
     expect(await drain(run.deps, 60_000)).toBe(true);
     expect(run.time()).toBeGreaterThanOrEqual(5_000);
+  });
+
+  it('is not drained while the broker counts unacknowledged deliveries, with a quiet history', async () => {
+    const run = fakeRun({ remaining: () => 0, unacknowledged: (t) => (t < 2_000 ? 4 : 0) });
+    expect(await drain(run.deps, 60_000)).toBe(true);
+    expect(run.time()).toBeGreaterThanOrEqual(2_000);
+    const unknown = fakeRun({ remaining: () => 0, unacknowledged: () => undefined });
+    expect(await drain(unknown.deps, 60_000)).toBe(true); // cannot tell: today's rule
   });
 
   it('replaces consumers stuck after the heal (recorded for the verdict), at most a few times', async () => {

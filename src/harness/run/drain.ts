@@ -34,6 +34,12 @@ export interface DrainDeps {
   readonly pool: DrainPool;
   /** Published messages not consumed and acknowledged yet (NaN when the broker did not answer). */
   remaining(): Promise<number>;
+  /**
+   * Deliveries consumers hold unacknowledged, when `remaining` leaves them out (RabbitMQ);
+   * undefined when the broker cannot tell. Asked only once the rest says drained (it can cost
+   * half a second: a docker exec of rabbitmqctl).
+   */
+  unacknowledged?(): Promise<number | undefined>;
   /** Resolves when the harness faults scheduled so far healed; lastHealAt() says when. */
   settled(): Promise<void>;
   lastHealAt(): number;
@@ -62,8 +68,13 @@ export async function drain(deps: DrainDeps, drainTimeoutMs: number): Promise<bo
       lastSize = size;
       quietSince = now();
     }
-    const left = await deps.remaining().catch(() => Number.NaN);
-    if (left === 0 && !holding && now() - quietSince >= QUIET_MS && pool.size > 0) return true;
+    let left = await deps.remaining().catch(() => Number.NaN);
+    if (left === 0 && !holding && now() - quietSince >= QUIET_MS && pool.size > 0) {
+      // A consumer may hold a delivery quietly (a batch waiting to fill): the broker knows.
+      const unacked = await deps.unacknowledged?.().catch(() => undefined);
+      if (!unacked) return true;
+      left = unacked;
+    }
     if (left !== 0 && now() - quietSince > STUCK_MS && refreshes < MAX_REFRESHES) {
       refreshes += 1;
       await refreshConsumers(deps);
