@@ -5,6 +5,8 @@
  * further batch round-trips without loss, at the same address.
  */
 import { describe, expect, it } from 'vitest';
+import { sleep } from '../deadline.ts';
+import { QUORUM_KILL_SAFE_MS } from './rabbitmq/admin.ts';
 import { brokerHandle, brokers } from '../vitest/index.ts';
 import type { BrokerFault } from './container/started-broker.ts';
 import { type BrokerId, openRoundTripper } from './registry.ts';
@@ -32,7 +34,10 @@ describe.each(brokers().map((b) => [b.id, b] as const))('%s', (id, info) => {
     );
     const before = await tripper.batch(200, 60_000);
     expect(before.lost).toEqual([]);
-
+    // The restart case before this one deleted its quorum queue moments ago: a SIGKILL before Ra
+    // saves that registry change leaves the broker unable to confirm any publish after the
+    // restart ("500 publishes unconfirmed at the deadline", once in six full runs).
+    if (info.kind === 'rabbitmq' && fault === 'kill') await sleep(QUORUM_KILL_SAFE_MS);
     await broker.injectFault(fault, 1_000);
     expect(await broker.state()).toBe('running');
 

@@ -34,6 +34,8 @@ describe.skipIf(!info)('RabbitMQ drain', () => {
       minMessages: 3,
       maxMessages: 4,
       maxConsumers: 1,
+      // rabbitmqctl's counts of a quorum queue are refreshed on Ra's tick, not live (README).
+      rabbitmq: { queueType: 'classic' },
       shrinkTimeLimit: 0,
       seed: 9,
       reportDir,

@@ -45,8 +45,9 @@ export interface RabbitmqQueue extends AsyncDisposable {
 export const QUORUM_KILL_SAFE_MS = 1_500;
 
 /**
- * Declares a fresh durable queue of `type`; disposing deletes it. `killSafe`: for a quorum
- * queue, also wait until it would survive a SIGKILL of the broker (QUORUM_KILL_SAFE_MS).
+ * Declares a fresh durable queue of `type`; disposing deletes it. `killSafe`: also wait until a
+ * SIGKILL of the broker would find Ra's registry saved (QUORUM_KILL_SAFE_MS): the new queue's
+ * entry if it is a quorum queue, and the removal of any quorum queue deleted just before.
  */
 export async function provisionQueue(
   info: BrokerInfo,
@@ -66,7 +67,11 @@ export async function provisionQueue(
   } finally {
     await connection.close();
   }
-  if (type === 'quorum' && options.killSafe) await sleep(QUORUM_KILL_SAFE_MS);
+  // Any queue type: a quorum queue deleted just before (the previous run's) is a registry change
+  // too, and a SIGKILL before it is saved leaves the restarted broker unable to confirm
+  // publishes even to a classic queue (reproduced on 4.0: restart with a quorum queue, delete
+  // it, declare a classic one, kill at once).
+  if (options.killSafe) await sleep(QUORUM_KILL_SAFE_MS);
   return {
     name,
     type,

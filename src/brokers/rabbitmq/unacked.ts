@@ -5,7 +5,8 @@
  * (docker exec, about 0.6 s, so the drain asks only once the queue has no ready message and
  * the history is quiet); for an external broker from the management API (port 15672) when it
  * answers. When neither is possible the reader says so once and answers `undefined`, and the
- * drain falls back to ready messages and a quiet history.
+ * drain falls back to ready messages and a quiet history. Quorum queues: rabbitmqctl reports
+ * their counts from Ra's periodic tick, so a fresh hold reads 0 there (a known gap, README).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
