@@ -8,6 +8,7 @@
  * certification needs), certify/loop.ts (the property), certify/result.ts (the result).
  */
 import fc from 'fast-check';
+import { CoverageTally } from '../model/coverage.ts';
 import type { CertifyResult } from '../model/results.ts';
 import { CertifyLoop } from './certify/loop.ts';
 import { type CertifyOptions, MAX_RUN_ERRORS, validateCertifyOptions } from './certify/options.ts';
@@ -23,6 +24,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   validateCertifyOptions(options);
   const began = Date.now();
   await using c = await openCertification(options);
+  const coverage = new CoverageTally(c.broker.info.kind, options.semantics, c.generation.faults);
   const loop = new CertifyLoop(
     (scenario) =>
       runScenario(scenario, {
@@ -37,6 +39,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
       requestedRuns: c.generation.runs,
       shrinkBudgetMs: options.shrinkTimeLimit ?? 120_000,
       onProgress: options.onProgress,
+      coverage,
     },
   );
   const details = await fc.check(loop.property(c.arbitrary), {
@@ -53,5 +56,6 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
     began,
     path: details.counterexamplePath ?? undefined,
     interrupted: details.interrupted,
+    coverage: coverage.coverage(),
   });
 }

@@ -1,4 +1,5 @@
 export * from './broker.ts';
+export * from './coverage.ts';
 export * from './fault.ts';
 export * from './history.ts';
 export * from './message.ts';

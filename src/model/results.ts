@@ -5,6 +5,7 @@
  */
 import type { AckcheckErrorCode } from '../errors.ts';
 import type { BrokerKind } from './broker.ts';
+import type { FaultCoverage } from './coverage.ts';
 import type { FaultKind } from './fault.ts';
 import type { HistoryEvent } from './history.ts';
 import type { JsonValue } from './message.ts';
@@ -82,6 +83,11 @@ export interface CertifyResult {
    * at-least-once): the first of each code over the runs, with its run number. Absent when none.
    */
   readonly reported?: readonly ReportedFinding[];
+  /**
+   * Which fault kind x trigger cells the completed runs drew and fired: what a pass is evidence
+   * of ("21 of 28 fault cells exercised"). Absent in results built without it.
+   */
+  readonly coverage?: FaultCoverage;
 }
 
 export interface ReportedFinding {

@@ -7,6 +7,7 @@ import {
   stuckConsumerResult,
   realResult,
 } from './__fixtures__/results.ts';
+import { COVERAGE } from './__fixtures__/coverage.ts';
 import { eventTable, formatResult, formatScenario } from './console.ts';
 
 const ESC = '\u001b[';
@@ -120,5 +121,13 @@ describe('formatScenario', () => {
     expect(text).toContain('rabbitmq, at-least-once, 2 consumers, prefetch 5, quorum queue');
     expect(text).toContain('producer duplicates: m1');
     expect(text).toContain('#0 broker-pause after 3 acks (holdMs 1500)');
+  });
+});
+
+describe('coverage in the console report', () => {
+  it('says how many fault cells were exercised and which were not', () => {
+    const text = formatResult(passingResult({ coverage: COVERAGE }));
+    expect(text).toContain('coverage: 2 of 3 fault cells exercised (1 drawn but never fired)');
+    expect(text).toContain('not exercised: broker-kill@progress');
   });
 });

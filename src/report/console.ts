@@ -3,6 +3,7 @@
  * each finding with the events that explain it, the shrunk scenario, the final-state diff and
  * the replay command; then infrastructure errors. Colour (ANSI) only when asked.
  */
+import { cellKey, describeCoverage, type FaultCoverage } from '../model/coverage.ts';
 import type { CertifyResult } from '../model/results.ts';
 import type { HistoryEvent } from '../model/history.ts';
 import type { Scenario } from '../model/scenario.ts';
@@ -52,6 +53,7 @@ export function formatResult(result: CertifyResult, options: FormatOptions = {})
   ];
   if (result.reason && status !== 'fail')
     lines.push(`  ${status === 'pass' ? result.reason : yellow(result.reason)}`);
+  if (result.coverage) lines.push(...coverageLines(result.coverage));
 
   const ce = result.counterexample;
   if (ce) {
@@ -130,6 +132,15 @@ export function formatScenario(scenario: Scenario): string {
     scenario.faults.forEach((f, i) => lines.push(`  #${i} ${describeFault(f)}`));
   }
   return lines.join('\n');
+}
+
+/** "coverage: 21 of 28 fault cells exercised" and, when some were not, which. */
+function coverageLines(coverage: FaultCoverage): string[] {
+  const lines = [`  coverage: ${describeCoverage(coverage)}`];
+  const missing = coverage.cells.filter((c) => c.fired === 0);
+  if (missing.length > 0 && coverage.exercised > 0)
+    lines.push(`    not exercised: ${missing.map(cellKey).join(', ')}`);
+  return lines;
 }
 
 function indent(text: string, prefix: string): string {

@@ -12,6 +12,7 @@ import {
   stuckConsumerResult,
   realResult,
 } from './__fixtures__/results.ts';
+import { COVERAGE } from './__fixtures__/coverage.ts';
 import { escapeHtml, formatHtml, scriptSafeJson } from './html.ts';
 import { REPORT_FILES, writeReports } from './index.ts';
 import { renderTimeline, timelineLanes } from './timeline.ts';
@@ -156,5 +157,17 @@ describe('writeReports', () => {
     const only = join(base, 'only');
     expect(writeReports([], only, ['junit'])).toEqual({ junit: join(only, REPORT_FILES.junit) });
     expect(readdirSync(only)).toEqual(['ackcheck-junit.xml']);
+  });
+});
+
+describe('coverage in the HTML report', () => {
+  it('has a coverage section with the summary and a row per cell', () => {
+    const html = formatHtml([passingResult({ coverage: COVERAGE })], { now });
+    const section = html.slice(html.indexOf('data-testid="coverage-0"'));
+    expect(section).toContain('2 of 3 fault cells exercised (1 drawn but never fired)');
+    expect(section).toMatch(
+      /<tr class="hl-row"><td>broker-kill<\/td><td>progress<\/td><td>1<\/td><td>0<\/td><\/tr>/,
+    );
+    expect(formatHtml([passingResult()], { now })).not.toContain('data-testid="coverage-0"');
   });
 });

@@ -13,6 +13,7 @@
  * `[data-testid=lane]`, event marks `.ev` (`data-ev`, `data-type`, `data-id`), highlighted
  * marks `.ev.hl`.
  */
+import { describeCoverage, type FaultCoverage } from '../model/coverage.ts';
 import type { CertifyResult } from '../model/results.ts';
 import type { Finding } from '../model/verdict.ts';
 import {
@@ -171,6 +172,7 @@ function resultSection(result: CertifyResult, i: number): string {
       `<section data-testid="reported-${i}"><h3>Reported findings</h3><p>Seen in the runs; they break no promise of the claimed semantics.</p>${reported}</section>`,
     );
   }
+  if (result.coverage) parts.push(coverageHtml(result.coverage, i));
   if (result.errors.length > 0) {
     parts.push(
       `<section data-testid="errors-${i}"><h3>Infrastructure errors</h3><p>These runs failed outside the processor and were not counted.</p>` +
@@ -178,6 +180,20 @@ function resultSection(result: CertifyResult, i: number): string {
     );
   }
   return `<article class="result" id="result-${i}" data-testid="result-${i}">${parts.join('')}</article>`;
+}
+
+/** The coverage table: one row per fault cell, drawn and fired counts, unfired rows marked. */
+function coverageHtml(coverage: FaultCoverage, i: number): string {
+  const rows = coverage.cells
+    .map(
+      (c) =>
+        `<tr${c.fired === 0 ? ' class="hl-row"' : ''}><td>${h(c.kind)}</td><td>${h(c.trigger)}</td><td>${c.drawn}</td><td>${c.fired}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<section data-testid="coverage-${i}"><h3>Fault coverage</h3><p>${h(describeCoverage(coverage))} on ${h(coverage.broker)} (${h(coverage.semantics)}): a pass is evidence of these cells only.</p>` +
+    `<details><summary>cells (${coverage.total})</summary><table class="events"><thead><tr><th>kind</th><th>trigger</th><th>runs drawn</th><th>runs fired</th></tr></thead><tbody>${rows}</tbody></table></details></section>`
+  );
 }
 
 function legend(): string {
@@ -273,8 +289,10 @@ export function formatHtml(results: readonly CertifyResult[], options: HtmlOptio
   const report = jsonReport(results, options);
   const { passed, failed, errored, total } = report.summary;
   const sections = results
-    // A pass gets a section only when it has reported findings (e.g. stuck-consumer) to show.
-    .map((r, i) => (resultStatus(r) === 'pass' && !r.reported?.length ? '' : resultSection(r, i)))
+    // A pass gets a section when it has reported findings (e.g. stuck-consumer) or coverage to show.
+    .map((r, i) =>
+      resultStatus(r) === 'pass' && !r.reported?.length && !r.coverage ? '' : resultSection(r, i),
+    )
     .filter(Boolean)
     .join('\n');
   return `<!doctype html>

@@ -9,6 +9,7 @@ import {
   stuckConsumerResult,
   realResult,
 } from './__fixtures__/results.ts';
+import { COVERAGE } from './__fixtures__/coverage.ts';
 import { formatJsonReport, type JsonReport, jsonReport } from './json.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -102,5 +103,14 @@ describe('JSON report', () => {
     };
     const [json] = jsonReport([broken], { now }).results;
     expect(json?.counterexample?.stateDiff[0]).toMatch(/^\(cannot compare: .*not a JSON value/);
+  });
+});
+
+describe('coverage in the JSON report', () => {
+  it('carries the cells with their drawn and fired counts and the summary', () => {
+    const [result] = jsonReport([passingResult({ coverage: COVERAGE })], { now }).results;
+    expect(result?.coverage?.summary).toBe('2 of 3 fault cells exercised (1 drawn but never fired)');
+    expect(result?.coverage?.cells).toEqual(COVERAGE.cells);
+    expect(jsonReport([passingResult()], { now }).results[0]?.coverage).toBeUndefined();
   });
 });

@@ -19,6 +19,7 @@
  * ```
  * New fields may be added; existing ones keep their name and meaning while formatVersion is 1.
  */
+import { describeCoverage, type FaultCoverage } from '../model/coverage.ts';
 import type { CertifyResult, ReportedFinding } from '../model/results.ts';
 import type { HistoryEvent } from '../model/history.ts';
 import type { JsonValue } from '../model/message.ts';
@@ -74,6 +75,8 @@ export interface JsonResult {
   readonly errors: readonly string[];
   /** Findings seen in the runs that are not violations (first of each code), e.g. `stuck-consumer`. */
   readonly reported?: readonly ReportedFinding[];
+  /** Fault kind x trigger cells drawn and fired over the runs, with the one-line summary. */
+  readonly coverage?: FaultCoverage & { readonly summary: string };
   readonly counterexample?: JsonCounterexample;
 }
 
@@ -122,6 +125,9 @@ export function jsonResult(result: CertifyResult): JsonResult {
     interrupted: result.interrupted,
     errors: result.errors,
     ...(result.reported?.length ? { reported: result.reported } : {}),
+    ...(result.coverage
+      ? { coverage: { ...result.coverage, summary: describeCoverage(result.coverage) } }
+      : {}),
     ...(ce
       ? {
           counterexample: {

@@ -9,6 +9,7 @@ import {
   passingResult,
   stuckConsumerResult,
 } from './__fixtures__/results.ts';
+import { COVERAGE } from './__fixtures__/coverage.ts';
 import { formatJunit, xmlAttr, xmlText } from './junit.ts';
 
 interface Case {
@@ -110,5 +111,18 @@ describe('JUnit XML', () => {
     const doc = parse([]);
     expect(doc.testsuites).toMatchObject({ tests: '0', failures: '0', errors: '0' });
     expect(doc.testsuites.testsuite).toBeUndefined();
+  });
+});
+
+describe('coverage in the JUnit report', () => {
+  it('puts the fault-cell coverage in the testcase properties', () => {
+    const xml = formatJunit([passingResult({ coverage: COVERAGE })], { now });
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toContain(
+      '<property name="ackcheck.coverage" value="2 of 3 fault cells exercised (1 drawn but never fired)"/>',
+    );
+    expect(xml).toContain('<property name="ackcheck.coverage.exercised" value="2"/>');
+    expect(xml).toContain('<property name="ackcheck.coverage.total" value="3"/>');
+    expect(xml).toContain('<property name="ackcheck.coverage.missing" value="broker-kill@progress"/>');
   });
 });

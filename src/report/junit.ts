@@ -7,6 +7,7 @@
  * of escaping (attributes, text, and characters XML 1.0 forbids) are simpler than pulling an
  * XML builder into the runtime dependencies. The tests parse it back with fast-xml-parser.
  */
+import { cellKey, describeCoverage, type FaultCoverage } from '../model/coverage.ts';
 import type { CertifyResult } from '../model/results.ts';
 import { processorName, resultStatus } from './common.ts';
 import { formatResult } from './console.ts';
@@ -85,6 +86,7 @@ function testcase(result: CertifyResult): string {
       ),
     );
   }
+  if (result.coverage) parts.unshift(coverageProperties(result.coverage));
   if (status !== 'fail') parts.push(element('system-out', {}, xmlText(formatResult(result))));
   return element(
     'testcase',
@@ -95,6 +97,19 @@ function testcase(result: CertifyResult): string {
     },
     `\n      ${parts.join('\n      ')}\n    `,
   );
+}
+
+/** Coverage as testcase properties: the summary, the counts, and the cells not exercised. */
+function coverageProperties(coverage: FaultCoverage): string {
+  const property = (name: string, value: string | number) => element('property', { name, value });
+  const missing = coverage.cells.filter((c) => c.fired === 0).map(cellKey);
+  const props = [
+    property('ackcheck.coverage', describeCoverage(coverage)),
+    property('ackcheck.coverage.exercised', coverage.exercised),
+    property('ackcheck.coverage.total', coverage.total),
+    property('ackcheck.coverage.missing', missing.join(',')),
+  ];
+  return element('properties', {}, props.join(''));
 }
 
 /** The JUnit XML document for a set of results. */

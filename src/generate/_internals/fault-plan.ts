@@ -18,6 +18,7 @@ import {
   PHASES,
   type Phase,
 } from '../../model/fault.ts';
+import { THROW_PHASES } from '../../model/coverage.ts';
 import type { Message } from '../../model/message.ts';
 import type { BrokerKind } from '../../model/broker.ts';
 
@@ -34,9 +35,6 @@ const KIND_WEIGHT = 10;
  * src/brokers/rabbitmq/recipe.ts), so it is drawn rarely on Kafka and more rarely on RabbitMQ.
  */
 const STALL_WEIGHT: Record<BrokerKind, number> = { kafka: 3, rabbitmq: 2 };
-
-/** The processor throws *while* processing, so only phases up to and during processing make sense. */
-const THROW_PHASES: readonly Phase[] = ['before-process', 'during-process'];
 
 const HOLD_KINDS: readonly FaultKind[] = [
   'consumer-stall',

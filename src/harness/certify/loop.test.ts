@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AckcheckError } from '../../errors.ts';
 import type { RunOutcome } from '../../model/results.ts';
 import type { Scenario } from '../../model/scenario.ts';
+import { CoverageTally } from '../../model/coverage.ts';
 import { CertifyLoop } from './loop.ts';
 
 const scenario = (n: number): Scenario => ({
@@ -106,5 +107,38 @@ describe('CertifyLoop (the property certify() hands fast-check)', () => {
     const steps = loop.shrinkSteps;
     expect(await loop.check(scenario(5))).toBe(true);
     expect(loop.shrinkSteps).toBe(steps);
+  });
+});
+
+describe('CertifyLoop coverage', () => {
+  it('tallies the fault cells of completed runs, not of shrink steps', async () => {
+    const tally = new CoverageTally('rabbitmq', 'at-least-once', ['consumer-kill']);
+    const withKill: Scenario = {
+      ...scenario(1),
+      faults: [
+        {
+          kind: 'consumer-kill',
+          trigger: { type: 'phase', messageId: 'm1', phase: 'after-ack', attempt: 1 },
+          params: {},
+        },
+      ],
+    };
+    const fired = (s: Scenario, valid: boolean): RunOutcome => ({
+      ...outcome(s, valid),
+      history: [{ seq: 0, time: 0, process: 'w1', type: 'fault-start', fault: 0, kind: 'consumer-kill' }],
+    });
+    let valid = true;
+    const loop = new CertifyLoop(async (s) => fired(s, valid), {
+      requestedRuns: 5,
+      shrinkBudgetMs: 1_000,
+      coverage: tally,
+    });
+    await loop.check(withKill);
+    valid = false;
+    await loop.check(withKill);
+    await loop.check(withKill); // a shrink step
+    const cell = tally.coverage().cells.find((c) => c.trigger === 'after-ack');
+    expect(cell).toMatchObject({ drawn: 2, fired: 2 });
+    expect(tally.coverage().exercised).toBe(1);
   });
 });

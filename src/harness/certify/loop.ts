@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { AckcheckError, describeError, isAckcheckError } from '../../errors.ts';
+import { type CoverageTally, firedFaults } from '../../model/coverage.ts';
 import type { CertifyProgress, ReportedFinding, RunOutcome } from '../../model/results.ts';
 import type { Scenario } from '../../model/scenario.ts';
 import type { FindingCode } from '../../model/verdict.ts';
@@ -22,6 +23,8 @@ export interface LoopOptions {
   readonly shrinkBudgetMs: number;
   readonly onProgress?: ((event: CertifyProgress) => void) | undefined;
   readonly now?: () => number;
+  /** Counts the fault cells each completed run drew and fired (shrink steps are not counted). */
+  readonly coverage?: CoverageTally | undefined;
 }
 
 export function isProcessorError(error: unknown): error is AckcheckError {
@@ -125,6 +128,7 @@ export class CertifyLoop {
       return;
     }
     this.runs += 1;
+    this.#options.coverage?.add(scenario, outcome.history);
     for (const finding of verdict.findings)
       if (!finding.violation && !this.reported.has(finding.code))
         this.reported.set(finding.code, { run: this.runs, finding });
@@ -134,9 +138,7 @@ export class CertifyLoop {
       valid: verdict.valid,
       messages: scenario.messages.length,
       faults: scenario.faults.length,
-      faultsInjected: new Set(
-        outcome.history.flatMap((e) => (e.type === 'fault-start' && e.fault >= 0 ? [e.fault] : [])),
-      ).size,
+      faultsInjected: firedFaults(outcome.history).size,
       durationMs: outcome.durationMs,
       findings: verdict.findings.map((f) => f.code),
     });

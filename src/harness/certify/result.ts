@@ -1,5 +1,6 @@
 /** The CertifyResult of a finished loop, with the counterexample's replay file written. */
 import { join } from 'node:path';
+import type { FaultCoverage } from '../../model/coverage.ts';
 import type { CertifyResult, Counterexample } from '../../model/results.ts';
 import type { Semantics } from '../../model/scenario.ts';
 import { runtimeLabel } from '../../workers/worker-config.ts';
@@ -14,6 +15,7 @@ export interface Finished {
   /** fast-check's path of the counterexample, and whether its time limit ended the runs. */
   readonly path?: string | undefined;
   readonly interrupted: boolean;
+  readonly coverage?: FaultCoverage | undefined;
 }
 
 export function certifyResult(c: Certification, loop: CertifyLoop, done: Finished): CertifyResult {
@@ -49,6 +51,7 @@ export function certifyResult(c: Certification, loop: CertifyLoop, done: Finishe
     interrupted: done.interrupted,
     errors: loop.errors,
     ...(loop.reported.size > 0 ? { reported: [...loop.reported.values()] } : {}),
+    ...(done.coverage ? { coverage: done.coverage } : {}),
   };
 }
 
