@@ -67,10 +67,9 @@ export async function provisionQueue(
   } finally {
     await connection.close();
   }
-  // Any queue type: a quorum queue deleted just before (the previous run's) is a registry change
-  // too, and a SIGKILL before it is saved leaves the restarted broker unable to confirm
-  // publishes even to a classic queue (reproduced on 4.0: restart with a quorum queue, delete
-  // it, declare a classic one, kill at once).
+  // Any queue type: deleting a quorum queue (the previous run's) changes Ra's registry too. On
+  // 4.0 a SIGKILL right after such a deletion left the restarted broker confirming no publish
+  // in 1 of 1 tries, and 1 of 15 after this wait (README "Limitations"): the wait makes it rarer.
   if (options.killSafe) await sleep(QUORUM_KILL_SAFE_MS);
   return {
     name,
