@@ -67,7 +67,11 @@ export interface CertifyResult {
   readonly runtime: string;
   readonly runs: number;
   readonly seed: number;
-  /** fast-check path of the counterexample (with the seed, reruns the shrunk case). */
+  /**
+   * fast-check path of the counterexample (with the seed and the generation settings, redraws
+   * the shrunk case). Absent when the counterexample is a verdict-guided cut (a scenario no
+   * fast-check draw produced): the replay file's scenario is then the only way to rerun it.
+   */
   readonly path?: string;
   readonly counterexample?: Counterexample;
   /** Milliseconds until the first failure was seen. */
@@ -152,7 +156,11 @@ export interface ReplayFile {
   /** The broker id (`kafka-4.4`, …). */
   readonly broker: string;
   readonly seed: number;
-  /** fast-check path of the counterexample: with `seed` and `generation`, redraws the scenario. */
+  /**
+   * fast-check path of the counterexample: with `seed` and `generation`, redraws the scenario.
+   * Absent when the scenario is a verdict-guided cut, which no draw produces; replay always
+   * reruns `scenario` itself.
+   */
   readonly path?: string;
   readonly scenario: Scenario;
   readonly verdict: Verdict;

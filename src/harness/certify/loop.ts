@@ -3,7 +3,8 @@
  * findings reported without being violations, infrastructure errors (skipped and topped up),
  * the processor error that stops the certification, and the smallest failing run so far.
  * fast-check drives it: first the runs, then (after a failure) the shrink steps, each a real
- * run on the real broker.
+ * run on the real broker. A new smallest failure is first cut to what its verdict names
+ * (verdict-cut.ts) before fast-check's generic shrink goes on.
  */
 import fc from 'fast-check';
 import { AckcheckError, describeError, isAckcheckError } from '../../errors.ts';
@@ -13,6 +14,7 @@ import type { Scenario } from '../../model/scenario.ts';
 import type { FindingCode } from '../../model/verdict.ts';
 import { PROCESSOR_ERROR_CODES } from '../certify-status.ts';
 import { MAX_RUN_ERRORS } from './options.ts';
+import { verdictCuts } from './verdict-cut.ts';
 
 /** Runs one scenario end to end (runScenario with the certification's settings). */
 export type RunOne = (scenario: Scenario) => Promise<RunOutcome>;
@@ -43,6 +45,11 @@ export class CertifyLoop {
   shrinkSteps = 0;
   firstFailureAt: number | undefined;
   best: RunOutcome | undefined;
+  /** The best failing run came from a verdict-guided cut, not from a fast-check draw (no path redraws it). */
+  bestIsCut = false;
+  /** Cuts of the verdict-guided shrink that still failed (and were kept as smaller). */
+  cutSteps = 0;
+  readonly #triedCuts = new Set<string>();
   stoppedBy: AckcheckError | undefined;
   readonly #options: LoopOptions;
   readonly #runOne: RunOne;
@@ -71,7 +78,16 @@ export class CertifyLoop {
 
   /** One property evaluation: true when the scenario passes (or is not run at all). */
   async check(scenario: Scenario): Promise<boolean> {
-    if (this.#done()) return true;
+    const outcome = await this.#run(scenario);
+    if (outcome?.verdict.valid !== false) return true;
+    this.firstFailureAt ??= this.#now();
+    if (this.#keepIfSmaller(outcome, false)) await this.#cutToVerdict(outcome);
+    return false;
+  }
+
+  /** One real run, recorded; undefined when it was not run or failed for a non-verdict reason. */
+  async #run(scenario: Scenario): Promise<RunOutcome | undefined> {
+    if (this.#done()) return undefined;
     let outcome: RunOutcome;
     try {
       const running = this.#runOne(scenario);
@@ -79,14 +95,44 @@ export class CertifyLoop {
       outcome = await running;
     } catch (error) {
       if (!this.#closed) this.#failed(error);
-      return true; // neither kind of error is a counterexample: fast-check must not shrink on it
+      return undefined; // neither kind of error is a counterexample: fast-check must not shrink on it
     }
-    if (this.#closed) return true;
+    if (this.#closed) return undefined;
     this.#record(scenario, outcome);
-    if (outcome.verdict.valid !== false) return true;
-    this.firstFailureAt ??= this.#now();
-    if (!this.best || scenarioSize(scenario) <= scenarioSize(this.best.scenario)) this.best = outcome;
-    return false;
+    return outcome;
+  }
+
+  #keepIfSmaller(outcome: RunOutcome, cut: boolean): boolean {
+    if (this.best && scenarioSize(outcome.scenario) > scenarioSize(this.best.scenario)) return false;
+    this.best = outcome;
+    this.bestIsCut = cut;
+    return true;
+  }
+
+  /**
+   * Verdict-guided shrinking (verdict-cut.ts): the failing scenario cut to what its verdict
+   * names, each cut a real run; a cut that still fails is cut again from its own verdict.
+   * fast-check's generic shrink goes on afterwards from its own draw.
+   */
+  async #cutToVerdict(failing: RunOutcome): Promise<void> {
+    let current: RunOutcome | undefined = failing;
+    while (current) {
+      const from: RunOutcome = current;
+      current = undefined;
+      for (const candidate of verdictCuts(from)) {
+        const key = JSON.stringify(candidate);
+        if (this.#triedCuts.has(key)) continue;
+        if (this.best && scenarioSize(candidate) >= scenarioSize(this.best.scenario)) continue;
+        this.#triedCuts.add(key);
+        const outcome = await this.#run(candidate);
+        if (outcome === undefined && this.#done()) return;
+        if (outcome?.verdict.valid !== false) continue;
+        this.cutSteps += 1;
+        this.#keepIfSmaller(outcome, true);
+        current = outcome;
+        break;
+      }
+    }
   }
 
   /** Shrink budget spent, stopped by an error, or enough runs completed: nothing more to run. */

@@ -19,7 +19,9 @@ export interface Finished {
 }
 
 export function certifyResult(c: Certification, loop: CertifyLoop, done: Finished): CertifyResult {
-  const counterexample = writeCounterexample(c, loop, done.path);
+  // A counterexample cut to its verdict was never drawn by fast-check: no path redraws it.
+  const path = loop.bestIsCut ? undefined : done.path;
+  const counterexample = writeCounterexample(c, loop, path);
   const { stoppedBy } = loop;
   const decision = certifyStatus({
     requestedRuns: c.generation.runs,
@@ -43,7 +45,7 @@ export function certifyResult(c: Certification, loop: CertifyLoop, done: Finishe
     runtime: runtimeLabel(c.runtime),
     runs: loop.runs,
     seed: c.seed,
-    ...(done.path ? { path: done.path } : {}),
+    ...(path ? { path } : {}),
     ...(counterexample ? { counterexample } : {}),
     ...(loop.firstFailureAt ? { firstFailureMs: loop.firstFailureAt - done.began } : {}),
     shrinkSteps: loop.shrinkSteps,

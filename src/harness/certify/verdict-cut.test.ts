@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { Fault } from '../../model/fault.ts';
+import type { HistoryEvent } from '../../model/history.ts';
+import type { RunOutcome } from '../../model/results.ts';
+import type { Scenario } from '../../model/scenario.ts';
+import { CertifyLoop } from './loop.ts';
+import { verdictCuts } from './verdict-cut.ts';
+
+const kill = (id: string): Fault => ({
+  kind: 'consumer-kill',
+  trigger: { type: 'phase', messageId: id, phase: 'after-process', attempt: 1 },
+  params: {},
+});
+const pause: Fault = {
+  kind: 'broker-pause',
+  trigger: { type: 'progress', acks: 7 },
+  params: { holdMs: 500 },
+};
+
+const eight: Scenario = {
+  broker: 'kafka',
+  semantics: 'at-least-once',
+  messages: Array.from({ length: 8 }, (_, i) => ({ id: `m${i + 1}`, key: 'k1', payload: { n: i } })),
+  producerDuplicates: ['m5'],
+  consumers: 3,
+  kafka: { partitions: 2 },
+  faults: [kill('m3'), pause],
+};
+
+/**
+ * A fake broker run of the increment without dedup: a consumer-kill after processing m3 fires
+ * (only when m3 is there) and the final state breaks, naming m3; the broker-pause never fires.
+ */
+function fakeRun(s: Scenario): RunOutcome {
+  const history: HistoryEvent[] = [];
+  s.faults.forEach((f, i) => {
+    if (f.kind === 'consumer-kill' && f.trigger.type === 'phase' && s.messages.some((m) => m.id === 'm3'))
+      history.push({ seq: i, time: 0, process: 'w1', type: 'fault-start', fault: i, kind: f.kind });
+  });
+  for (const m of s.messages)
+    history.push({ seq: 10, time: 0, process: 'w1', type: 'deliver', id: m.id, copy: 0, redelivered: false });
+  const fails = history.some((e) => e.type === 'fault-start');
+  return {
+    scenario: s,
+    history,
+    finalState: null,
+    referenceState: null,
+    drained: true,
+    durationMs: 1,
+    verdict: {
+      valid: !fails,
+      errors: [],
+      stats: {
+        attempted: 0,
+        acknowledged: 0,
+        unknown: 0,
+        processed: 0,
+        lost: 0,
+        duplicated: 0,
+        unexpected: 0,
+        recovered: 0,
+      },
+      findings: fails
+        ? [
+            {
+              code: 'final-state',
+              invariant: 'idempotent-state',
+              violation: true,
+              messageIds: ['m3'],
+              events: [],
+              detail: 'x',
+            },
+          ]
+        : [],
+    },
+  };
+}
+
+describe('verdict-guided cuts', () => {
+  it('cut to the named messages, the faults that fired and the consumers that took part, first', () => {
+    const [first] = verdictCuts(fakeRun(eight));
+    expect(first).toEqual({
+      ...eight,
+      messages: [eight.messages[2]],
+      producerDuplicates: [],
+      consumers: 1,
+      faults: [kill('m3')],
+    });
+  });
+
+  it('also offers: every message but only the faults that fired; a progress trigger counts at most the messages left', () => {
+    const cuts = verdictCuts(fakeRun(eight));
+    expect(cuts).toContainEqual({ ...eight, faults: [kill('m3')] });
+    expect(cuts).toContainEqual({
+      ...eight,
+      messages: [eight.messages[2]],
+      producerDuplicates: [],
+      faults: [kill('m3'), { ...pause, trigger: { type: 'progress', acks: 1 } }],
+    });
+    expect(cuts.map((c) => JSON.stringify(c))).not.toContain(JSON.stringify(eight));
+  });
+
+  it('the loop shrinks the 8-message, 2-fault failure to 1 message and 1 fault before fast-check shrinks', async () => {
+    const loop = new CertifyLoop(async (s) => fakeRun(s), { requestedRuns: 5, shrinkBudgetMs: 60_000 });
+    expect(await loop.check(eight)).toBe(false);
+    expect(loop.best?.scenario.messages.map((m) => m.id)).toEqual(['m3']);
+    expect(loop.best?.scenario.faults).toEqual([kill('m3')]);
+    expect(loop.best?.scenario.consumers).toBe(1);
+    expect(loop.bestIsCut).toBe(true);
+    expect(loop.cutSteps).toBe(1);
+  });
+
+  it('a cut that passes is not kept, and no cut is run twice', async () => {
+    const ran: string[] = [];
+    // Fails only with all eight messages and both faults: every cut passes.
+    const loop = new CertifyLoop(
+      async (s) => {
+        ran.push(JSON.stringify(s));
+        const o = fakeRun(s);
+        return s.messages.length === 8 && s.faults.length === 2
+          ? o
+          : { ...o, verdict: { ...o.verdict, valid: true, findings: [] } };
+      },
+      { requestedRuns: 5, shrinkBudgetMs: 60_000 },
+    );
+    expect(await loop.check(eight)).toBe(false);
+    expect(loop.best?.scenario).toEqual(eight);
+    expect(loop.bestIsCut).toBe(false);
+    const before = ran.length;
+    expect(await loop.check(eight)).toBe(false);
+    expect(ran.length).toBe(before + 1); // only the scenario itself; its cuts were tried already
+    expect(new Set(ran.slice(1, before)).size).toBe(before - 1);
+  });
+});
