@@ -8,7 +8,6 @@
  * certification needs), certify/loop.ts (the property), certify/result.ts (the result).
  */
 import fc from 'fast-check';
-import { CoverageTally } from '../model/coverage.ts';
 import type { CertifyResult } from '../model/results.ts';
 import { CertifyLoop } from './certify/loop.ts';
 import { type CertifyOptions, MAX_RUN_ERRORS, validateCertifyOptions } from './certify/options.ts';
@@ -24,7 +23,6 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   validateCertifyOptions(options);
   const began = Date.now();
   await using c = await openCertification(options);
-  const coverage = new CoverageTally(c.broker.info.kind, options.semantics, c.generation.faults);
   const loop = new CertifyLoop(
     (scenario) =>
       runScenario(scenario, {
@@ -39,7 +37,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
       requestedRuns: c.generation.runs,
       shrinkBudgetMs: options.shrinkTimeLimit ?? 120_000,
       onProgress: options.onProgress,
-      coverage,
+      coverage: c.coverage,
     },
   );
   const details = await fc.check(loop.property(c.arbitrary), {
@@ -56,6 +54,6 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
     began,
     path: details.counterexamplePath ?? undefined,
     interrupted: details.interrupted,
-    coverage: coverage.coverage(),
+    coverage: c.coverage.coverage(),
   });
 }

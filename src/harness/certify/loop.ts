@@ -14,7 +14,10 @@ import type { Scenario } from '../../model/scenario.ts';
 import type { FindingCode } from '../../model/verdict.ts';
 import { PROCESSOR_ERROR_CODES } from '../certify-status.ts';
 import { MAX_RUN_ERRORS } from './options.ts';
+import { scenarioSize } from './scenario-size.ts';
 import { verdictCuts } from './verdict-cut.ts';
+
+export { scenarioSize } from './scenario-size.ts';
 
 /** Runs one scenario end to end (runScenario with the certification's settings). */
 export type RunOne = (scenario: Scenario) => Promise<RunOutcome>;
@@ -31,11 +34,6 @@ export interface LoopOptions {
 
 export function isProcessorError(error: unknown): error is AckcheckError {
   return isAckcheckError(error) && PROCESSOR_ERROR_CODES.includes(error.code);
-}
-
-/** How big a counterexample is: messages weigh most, then faults, consumers, duplicates. */
-export function scenarioSize(s: Scenario): number {
-  return s.messages.length * 10 + s.faults.length * 3 + s.consumers + s.producerDuplicates.length;
 }
 
 export class CertifyLoop {

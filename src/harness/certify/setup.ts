@@ -11,7 +11,8 @@ import { acquireBrokers } from '../../brokers/container/fleet.ts';
 import { type BrokerInfo, StartedBroker } from '../../brokers/container/started-broker.ts';
 import { brokerVersion, clientFor } from '../../brokers/registry.ts';
 import { AckcheckError, describeError } from '../../errors.ts';
-import { scenarioArbitrary } from '../../generate/index.ts';
+import { coverageSweepArbitrary } from '../../generate/index.ts';
+import { CoverageTally } from '../../model/coverage.ts';
 import type { BrokerKind } from '../../model/broker.ts';
 import type { FaultKind } from '../../model/fault.ts';
 import type { GenerationSettings, RunSettings, RuntimeSpec } from '../../model/results.ts';
@@ -32,6 +33,8 @@ export interface Certification extends AsyncDisposable {
   readonly generation: GenerationSettings;
   readonly settings: RunSettings;
   readonly arbitrary: fc.Arbitrary<Scenario>;
+  /** The fault cells the completed runs drew and fired; the arbitrary's sweep reads it. */
+  readonly coverage: CoverageTally;
 }
 
 export async function openCertification(options: CertifyOptions): Promise<Certification> {
@@ -56,30 +59,44 @@ export async function openCertification(options: CertifyOptions): Promise<Certif
   const workDir = join(reportDir, 'runs');
   mkdirSync(workDir, { recursive: true });
   const generation = generationSettings(options, faults);
+  const seed = options.seed ?? Date.now() ^ (Math.random() * 0x100000000);
+  const coverage = new CoverageTally(broker.info.kind, options.semantics, faults);
   return {
     processorPath,
     runtime,
     broker,
     reportDir,
     workDir,
-    seed: options.seed ?? Date.now() ^ (Math.random() * 0x100000000),
+    seed,
+    coverage,
     generation,
     settings: resolveRunSettings(options, broker.info.kind, options.semantics),
-    arbitrary: scenarioArbitrary({
-      broker: broker.info.kind,
-      semantics: options.semantics,
-      maxMessages: generation.maxMessages,
-      faultKinds: faults,
-      maxFaults: generation.maxFaults,
-      maxConsumers: generation.maxConsumers,
-      minMessages: generation.minMessages,
-      minFaults: generation.minFaults,
-      kafka: options.kafka,
-      rabbitmq: options.rabbitmq,
-      ...(processor.payload ? { payload: processor.payload } : {}),
-    }),
+    arbitrary: coverageSweepArbitrary(
+      {
+        broker: broker.info.kind,
+        semantics: options.semantics,
+        maxMessages: generation.maxMessages,
+        faultKinds: faults,
+        maxFaults: generation.maxFaults,
+        maxConsumers: generation.maxConsumers,
+        minMessages: generation.minMessages,
+        minFaults: generation.minFaults,
+        kafka: options.kafka,
+        rabbitmq: options.rabbitmq,
+        ...(processor.payload ? { payload: processor.payload } : {}),
+      },
+      { seed, sweepRuns: sweepRuns(generation.runs), uncovered: () => coverage.uncovered() },
+    ),
     [Symbol.asyncDispose]: async () => fleet?.stop(),
   };
+}
+
+/**
+ * The first runs sweep the fault cells not covered yet (generate/coverage-sweep.ts); a quarter
+ * of the runs (at least the last) stay random draws, which combine faults.
+ */
+function sweepRuns(runs: number): number {
+  return runs - Math.max(1, Math.floor(runs / 4));
 }
 
 /** ackcheck's runtime for the broker kind, semantics and client (an unknown client fails here). */

@@ -88,6 +88,21 @@ describe('verdict-guided cuts', () => {
     });
   });
 
+  it('names only the messages of violations (not of findings reported only)', () => {
+    const o = fakeRun(eight);
+    const reported = {
+      ...o.verdict.findings[0]!,
+      code: 'duplicated' as const,
+      violation: false,
+      messageIds: ['m1', 'm2', 'm4'],
+    };
+    const [first] = verdictCuts({
+      ...o,
+      verdict: { ...o.verdict, findings: [...o.verdict.findings, reported] },
+    });
+    expect(first?.messages.map((m) => m.id)).toEqual(['m3']);
+  });
+
   it('also offers: every message but only the faults that fired; a progress trigger counts at most the messages left', () => {
     const cuts = verdictCuts(fakeRun(eight));
     expect(cuts).toContainEqual({ ...eight, faults: [kill('m3')] });
