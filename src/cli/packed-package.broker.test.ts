@@ -6,11 +6,11 @@
  * may be certified: each gets its own error code (exit 2) or a finding (exit 1).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokers } from '../vitest/index.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -178,6 +178,7 @@ describe.runIf(rabbit)('the packed package, installed as a user installs it', ()
       stdio: 'ignore',
     });
   }, 180_000);
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
 
   it('errors of the processor stop certification with their own codes: exit 2, status error, never pass', async () => {
     const r = await certify(

@@ -3,14 +3,20 @@
  * outside this repository (ESM and CommonJS, a tsconfig `paths` alias, an enum, a decorator
  * and a parameter property), and a CommonJS `.js` build output.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadProcessor } from './load.ts';
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
 
 function project(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'ackcheck-load-'));
+  roots.push(root);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
