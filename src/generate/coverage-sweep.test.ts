@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cellKey, cellOf, faultCells } from '../model/coverage.ts';
 import type { FaultKind } from '../model/fault.ts';
 import type { Scenario } from '../model/scenario.ts';
-import { coverageSweepArbitrary, sweepOrder } from './coverage-sweep.ts';
+import { cellScenarioArbitrary, coverageSweepArbitrary, sweepOrder } from './coverage-sweep.ts';
 
 const kinds: FaultKind[] = ['consumer-kill', 'processor-throw', 'broker-pause'];
 const options = {
@@ -37,8 +37,8 @@ describe('coverage sweep', () => {
 
   it('the first draws carry one fault each, one cell after another in the seed order; the rest are random', () => {
     const cells = faultCells(kinds); // 4 + 2 + 1 = 7
-    const values = drawn(coverageSweepArbitrary(options, { seed: 3, sweepRuns: 7 }), 12, 3);
-    const sweep = values.slice(0, 7);
+    const values = drawn(coverageSweepArbitrary(options, { seed: 3, sweepRuns: 8 }), 12, 3);
+    const sweep = values.slice(1, 8); // after the one shape of a Kafka scenario
     expect(sweep.map((s) => s.faults.length)).toEqual(Array(7).fill(1));
     expect(sweep.map((s) => cellKey(cellOf(s.faults[0]!)))).toEqual(sweepOrder(cells, 3).map(cellKey));
     for (const s of sweep)
@@ -48,10 +48,36 @@ describe('coverage sweep', () => {
   it('skips cells already covered (asked at each draw) and stops after sweepRuns draws', () => {
     const values = drawn(
       coverageSweepArbitrary(options, { seed: 3, sweepRuns: 2, uncovered: () => ['broker-pause@progress'] }),
-      1,
+      2,
       3,
     );
-    expect(values[0]?.faults.map((f) => cellKey(cellOf(f)))).toEqual(['broker-pause@progress']);
+    expect(values[1]?.faults.map((f) => cellKey(cellOf(f)))).toEqual(['broker-pause@progress']);
+  });
+
+  it('draws the bug-class shapes first: a producer duplicate on two consumers; on RabbitMQ a late redelivery', () => {
+    const [dup] = drawn(coverageSweepArbitrary(options, { seed: 1, sweepRuns: 8 }), 1, 1);
+    expect(dup?.consumers).toBeGreaterThanOrEqual(2);
+    expect(dup?.producerDuplicates).toEqual([dup?.messages[0]?.id]);
+    expect(dup?.faults).toEqual([]);
+    const rabbit = { ...options, broker: 'rabbitmq' } as const;
+    const [, late] = drawn(coverageSweepArbitrary(rabbit, { seed: 1, sweepRuns: 8 }), 2, 1);
+    expect(late?.faults).toEqual([
+      expect.objectContaining({
+        kind: 'consumer-kill',
+        trigger: { type: 'phase', messageId: late?.messages[0]?.id, phase: 'during-process', attempt: 1 },
+      }),
+    ]);
+    expect(late?.rabbitmq?.prefetch).toBeGreaterThanOrEqual(late?.messages.length ?? 0);
+    expect(late?.consumers).toBe(1);
+  });
+
+  it('a consumer-stall cell has a second consumer to take over while the stalled one holds (the zombie)', () => {
+    const values = drawn(
+      cellScenarioArbitrary(options, { kind: 'consumer-stall', trigger: 'during-process' }),
+      20,
+      2,
+    );
+    for (const s of values) expect(s.consumers).toBeGreaterThanOrEqual(2);
   });
 
   it('a failing sweep draw is shrunk by the arbitrary that drew it', () => {

@@ -3,7 +3,8 @@
  * to two faults from about 28 kind x trigger cells leave many cells unexercised after 20 runs
  * (a bug that needs a SIGKILL during processing hides in one of them), so the first runs of a
  * certification each carry one fault in the next cell of a seed-determined order that no
- * fault has fired in yet; the rest are drawn at random as before.
+ * fault has fired in yet (after a few shapes the known bug classes need, see
+ * shapeArbitraries); the rest are drawn at random as before.
  *
  * Why a stateful arbitrary: fast-check hands an arbitrary no run index, and `examples` are not
  * shrunk by a mapped arbitrary; so this one counts its draws and remembers, with each value,
@@ -45,16 +46,68 @@ export function sweepOrder(cells: readonly FaultCell[], seed: number): FaultCell
   return order;
 }
 
-/** Scenarios with exactly one fault, in this cell (a phase fault on the first attempt, so that it fires). */
+/**
+ * Scenarios with exactly one fault, in this cell (a phase fault on the first attempt, so that
+ * it fires). A stall gets a second consumer when allowed: the stalled one's partition or
+ * deliveries move on to it, and the stalled one then resumes (the kafkajs "zombie", issues
+ * #1046/#1097): two deliveries of one message in flight at once.
+ */
 export function cellScenarioArbitrary(options: ScenarioOptions, cell: FaultCell): fc.Arbitrary<Scenario> {
+  const maxConsumers = options.maxConsumers ?? 3;
+  const consumers = (n: number) =>
+    cell.kind === 'consumer-stall' ? Math.max(n, Math.min(2, maxConsumers)) : n;
   return scenarioArbitrary({ ...options, faultKinds: [cell.kind], minFaults: 1, maxFaults: 1 }).map((s) => ({
     ...s,
+    consumers: consumers(s.consumers),
     faults: s.faults.map((f) =>
       f.trigger.type === 'phase' && cell.trigger !== 'progress'
         ? { ...f, trigger: { ...f.trigger, phase: cell.trigger, attempt: 1 } }
         : f,
     ),
   }));
+}
+
+/**
+ * Shapes the known bug classes need and random draws rarely produce, drawn before the cells:
+ * a producer duplicate handed to two consumers at once (no fault); and on RabbitMQ, a crash in
+ * the middle of the first message while the prefetch holds every message, so that its
+ * redelivery arrives after the newer ones were processed (several deliveries in flight in one
+ * worker).
+ */
+export function shapeArbitraries(options: ScenarioOptions): fc.Arbitrary<Scenario>[] {
+  const shapes: fc.Arbitrary<Scenario>[] = [];
+  const twoConsumers = (options.maxConsumers ?? 3) >= 2;
+  if (twoConsumers && options.producerDuplicates !== false)
+    shapes.push(
+      scenarioArbitrary({ ...options, maxFaults: 0, minFaults: 0 }).map((s) => ({
+        ...s,
+        consumers: Math.max(2, s.consumers),
+        producerDuplicates: s.messages[0] ? [s.messages[0].id] : [],
+      })),
+    );
+  const kinds = options.faultKinds ?? [];
+  if (
+    options.broker === 'rabbitmq' &&
+    kinds.includes('consumer-kill') &&
+    options.rabbitmq?.prefetch === undefined
+  )
+    shapes.push(
+      cellScenarioArbitrary(options, { kind: 'consumer-kill', trigger: 'during-process' }).map((s) => {
+        const first = s.messages[0];
+        const fault = s.faults[0];
+        if (!first || !fault || fault.trigger.type !== 'phase') return s;
+        return {
+          ...s,
+          consumers: 1,
+          rabbitmq: {
+            queueType: s.rabbitmq?.queueType ?? 'classic',
+            prefetch: Math.max(2, s.messages.length),
+          },
+          faults: [{ ...fault, trigger: { ...fault.trigger, messageId: first.id } }],
+        };
+      }),
+    );
+  return shapes;
 }
 
 /** `scenarioArbitrary(options)`, whose first draws sweep the fault cells not yet covered. */
@@ -66,8 +119,10 @@ export function coverageSweepArbitrary(
   const kinds = options.faultKinds ?? [];
   if ((options.maxFaults ?? 3) === 0 || (options.maxMessages ?? 50) === 0) return base;
   const order = sweepOrder(faultCells(kinds), sweep.seed);
+  const shapes = shapeArbitraries(options);
   return new SweepArbitrary(base, (drawn, swept) => {
     if (drawn >= sweep.sweepRuns) return undefined;
+    if (drawn < shapes.length) return shapes[drawn];
     const open = new Set(sweep.uncovered?.() ?? order.map(cellKey));
     const cell = order.find((c) => open.has(cellKey(c)) && !swept.has(cellKey(c)));
     if (!cell) return undefined;
