@@ -12,9 +12,10 @@
  *
  *   node bench/detection.bench.ts [--broker kafka-4.4,rabbitmq-4.0] [--seeds 5] [--shrink 30]
  *                                 [--correct-runs 10] [--parallel 2] [--parts detection,false-alarms]
+ *                                 [--fixtures name,name] (default: every broken fixture)
  */
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BrokerInfo } from '../src/brokers/container/started-broker.ts';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     'correct-runs': { type: 'string', default: '10' },
     parallel: { type: 'string', default: '2' },
     parts: { type: 'string', default: 'detection,false-alarms' },
+    fixtures: { type: 'string' },
   },
 });
 const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + 1);
@@ -81,8 +83,9 @@ function interleave<T extends { info: BrokerInfo }>(cells: T[]): T[] {
 try {
   if (parts.has('detection')) {
     const cells = interleave(
-      BROKEN.flatMap((fixture) =>
-        fleet.infos.filter((b) => fixture.brokers.includes(b.kind)).map((info) => ({ fixture, info })),
+      BROKEN.filter((f) => !values.fixtures || values.fixtures.split(',').includes(f.name)).flatMap(
+        (fixture) =>
+          fleet.infos.filter((b) => fixture.brokers.includes(b.kind)).map((info) => ({ fixture, info })),
       ),
     );
     const rows = await pool(
@@ -127,6 +130,11 @@ try {
         ];
       }),
       Number(values.parallel),
+    );
+    console.log(
+      `\n${new Date().toISOString()}, load ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}, ${cpus().length} cores`,
     );
     console.log(
       `\nDetection over seeds ${seeds.join(', ')} (median (range) over the seeds that caught it):\n`,
