@@ -38,6 +38,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
       shrinkBudgetMs: options.shrinkTimeLimit ?? 120_000,
       onProgress: options.onProgress,
       coverage: c.coverage,
+      minMessages: c.generation.minMessages,
     },
   );
   const details = await fc.check(loop.property(c.arbitrary), {

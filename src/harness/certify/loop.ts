@@ -28,6 +28,8 @@ export interface LoopOptions {
   readonly shrinkBudgetMs: number;
   readonly onProgress?: ((event: CertifyProgress) => void) | undefined;
   readonly now?: () => number;
+  /** Verdict cuts keep at least this many messages (certify's `minMessages`). Default 0. */
+  readonly minMessages?: number;
   /** Counts the fault cells each completed run drew and fired (shrink steps are not counted). */
   readonly coverage?: CoverageTally | undefined;
 }
@@ -119,7 +121,8 @@ export class CertifyLoop {
       current = undefined;
       for (const candidate of verdictCuts(from)) {
         const key = JSON.stringify(candidate);
-        if (this.#triedCuts.has(key)) continue;
+        if (this.#triedCuts.has(key) || candidate.messages.length < (this.#options.minMessages ?? 0))
+          continue;
         if (this.best && scenarioSize(candidate) >= scenarioSize(this.best.scenario)) continue;
         this.#triedCuts.add(key);
         const outcome = await this.#run(candidate);

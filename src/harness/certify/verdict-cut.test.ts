@@ -125,6 +125,17 @@ describe('verdict-guided cuts', () => {
     expect(loop.cutSteps).toBe(1);
   });
 
+  it('keeps at least minMessages messages', async () => {
+    const loop = new CertifyLoop(async (s) => fakeRun(s), {
+      requestedRuns: 5,
+      shrinkBudgetMs: 60_000,
+      minMessages: 2,
+    });
+    expect(await loop.check(eight)).toBe(false);
+    expect(loop.best?.scenario.messages.length).toBeGreaterThanOrEqual(2);
+    expect(loop.best?.scenario.faults).toEqual([kill('m3')]);
+  });
+
   it('a cut that passes is not kept, and no cut is run twice', async () => {
     const ran: string[] = [];
     // Fails only with all eight messages and both faults: every cut passes.
