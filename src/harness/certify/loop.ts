@@ -78,6 +78,14 @@ export class CertifyLoop {
 
   /** One property evaluation: true when the scenario passes (or is not run at all). */
   async check(scenario: Scenario): Promise<boolean> {
+    // A shrink candidate no smaller than the best failure (often one a verdict cut beat) could
+    // not become the counterexample: it is not run, and fast-check moves on to the next one.
+    if (
+      this.best &&
+      this.firstFailureAt !== undefined &&
+      scenarioSize(scenario) >= scenarioSize(this.best.scenario)
+    )
+      return true;
     const outcome = await this.#run(scenario);
     if (outcome?.verdict.valid !== false) return true;
     this.firstFailureAt ??= this.#now();

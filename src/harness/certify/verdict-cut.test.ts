@@ -125,6 +125,18 @@ describe('verdict-guided cuts', () => {
     expect(loop.cutSteps).toBe(1);
   });
 
+  it('once a cut beat it, fast-check shrink candidates no smaller than the best are not run', async () => {
+    let ran = 0;
+    const loop = new CertifyLoop(async (s) => (ran++, fakeRun(s)), {
+      requestedRuns: 5,
+      shrinkBudgetMs: 60_000,
+    });
+    expect(await loop.check(eight)).toBe(false);
+    const before = ran;
+    expect(await loop.check({ ...eight, messages: eight.messages.slice(0, 4) })).toBe(true);
+    expect(ran).toBe(before);
+  });
+
   it('keeps at least minMessages messages', async () => {
     const loop = new CertifyLoop(async (s) => fakeRun(s), {
       requestedRuns: 5,
@@ -138,12 +150,12 @@ describe('verdict-guided cuts', () => {
 
   it('a cut that passes is not kept, and no cut is run twice', async () => {
     const ran: string[] = [];
-    // Fails only with all eight messages and both faults: every cut passes.
+    // Fails only with 7 or 8 messages and both faults: every cut passes.
     const loop = new CertifyLoop(
       async (s) => {
         ran.push(JSON.stringify(s));
         const o = fakeRun(s);
-        return s.messages.length === 8 && s.faults.length === 2
+        return s.messages.length >= 7 && s.faults.length === 2
           ? o
           : { ...o, verdict: { ...o.verdict, valid: true, findings: [] } };
       },
@@ -152,9 +164,11 @@ describe('verdict-guided cuts', () => {
     expect(await loop.check(eight)).toBe(false);
     expect(loop.best?.scenario).toEqual(eight);
     expect(loop.bestIsCut).toBe(false);
-    const before = ran.length;
-    expect(await loop.check(eight)).toBe(false);
-    expect(ran.length).toBe(before + 1); // only the scenario itself; its cuts were tried already
-    expect(new Set(ran.slice(1, before)).size).toBe(before - 1);
+    const seven = { ...eight, messages: eight.messages.slice(0, 7) };
+    expect(await loop.check(seven)).toBe(false);
+    expect(loop.best?.scenario).toEqual(seven);
+    // seven's cuts to m3 are eight's: tried once
+    expect(ran.filter((r) => JSON.parse(r).messages.length === 1).length).toBeGreaterThan(0);
+    expect(new Set(ran).size).toBe(ran.length);
   });
 });
