@@ -3,7 +3,8 @@
  * real Kafka: ackcheck's runtimes on each keep their promise under every default fault kind
  * (one small run per kind: no false alarms), and each client's consumers really go through
  * the network-fault proxy (librdkafka reconnects to the advertised listener, which is the
- * proxy's). Broken configurations of these clients are in fixtures/broken.broker.test.ts.
+ * proxy's). The runtimes are selected as users do (`client`, i.e. `--client`); users' own
+ * runtimes on the helpers are the broken fixtures'. Broken configurations of these clients are in fixtures/broken.broker.test.ts.
  *
  * ACKCHECK_FIXTURES_QUICK=1 keeps every consumer fault kind but one broker and one network
  * kind per client, rotated so that both clients together still cover every kind.
@@ -18,14 +19,20 @@ import { certify, DEFAULT_FAULT_KINDS } from '../../../harness/certify.ts';
 import { runScenario } from '../../../harness/run-scenario.ts';
 import type { Fault, FaultKind } from '../../../model/fault.ts';
 import type { NetworkEffect } from '../../../model/history.ts';
-import type { Scenario } from '../../../model/scenario.ts';
+import type { RuntimeSpec } from '../../../model/results.ts';
+import type { Scenario, Semantics } from '../../../model/scenario.ts';
 import { brokers } from '../../../vitest/index.ts';
 import { StartedBroker } from '../../container/started-broker.ts';
 
 const fixture = (path: string) => fileURLToPath(new URL(`../../../../fixtures/${path}`, import.meta.url));
 const UPSERT = fixture('processors/sqlite-upsert.ts');
 const CLIENTS = ['confluent', 'platformatic'] as const;
-const runtimeOf = (client: string, semantics: string) => fixture(`runtimes/${client}-${semantics}.ts`);
+/** ackcheck's built-in runtime on `client` (what `--client` selects). */
+const builtin = (client: string, semantics: Semantics): RuntimeSpec => ({
+  builtin: 'kafka',
+  semantics,
+  client,
+});
 const reportDir = mkdtempSync(join(tmpdir(), 'ackcheck-clients-'));
 const info = brokers('kafka').at(-1);
 const QUICK = process.env.ACKCHECK_FIXTURES_QUICK === '1';
@@ -45,7 +52,7 @@ describe.skipIf(!info)('Kafka clients beside kafkajs', () => {
   it.each(cells)('%s at-least-once keeps its promise under %s', async (client, kind) => {
     const result = await certify({
       processor: UPSERT,
-      runtime: runtimeOf(client, 'at-least-once'),
+      client,
       broker,
       semantics: 'at-least-once',
       faults: [kind],
@@ -57,12 +64,13 @@ describe.skipIf(!info)('Kafka clients beside kafkajs', () => {
     });
     expect(result.ok, explain(result)).toBe(true);
     expect(result.runs, explain(result)).toBe(1);
+    expect(result.runtime).toBe(`kafka-at-least-once/${client}`);
   });
 
   it.each(CLIENTS)('%s at-most-once keeps its promise under crashes and throws', async (client) => {
     const result = await certify({
       processor: UPSERT,
-      runtime: runtimeOf(client, 'at-most-once'),
+      client,
       broker,
       semantics: 'at-most-once',
       faults: ['consumer-kill', 'processor-throw'],
@@ -94,7 +102,7 @@ describe.skipIf(!info)('Kafka clients beside kafkajs', () => {
     const outcome = await runScenario(scenario, {
       broker: new StartedBroker(broker, false),
       processorModule: UPSERT,
-      runtime: { module: runtimeOf(client, 'at-least-once') },
+      runtime: builtin(client, 'at-least-once'),
       workDir: reportDir,
     });
     const findings = outcome.verdict.findings.map((f) => `${f.code}: ${f.detail}`).join(' | ');
@@ -126,7 +134,7 @@ describe.skipIf(!info)('Kafka clients beside kafkajs', () => {
         {
           broker: new StartedBroker(broker, false),
           processorModule: UPSERT,
-          runtime: { module: runtimeOf('confluent', 'at-least-once') },
+          runtime: builtin('confluent', 'at-least-once'),
           workDir: reportDir,
         },
       );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAckcheckError } from '../../../errors.ts';
-import { loadOptionalClient } from './load-client.ts';
+import { clientFor } from '../../registry.ts';
+import { loadOptionalClient, optionalClientFamily } from './load-client.ts';
 
 const notFound = (pkg: string) =>
   Object.assign(new Error(`Cannot find package '${pkg}' imported from /x/y.ts`), {
@@ -36,5 +37,32 @@ describe('loadOptionalClient', () => {
     expect(await loadOptionalClient(client, load)).toEqual({ ok: 2 });
     expect(await loadOptionalClient(client, load)).toEqual({ ok: 2 });
     expect(calls).toBe(2);
+  });
+});
+
+describe('optionalClientFamily', () => {
+  it('selecting a client whose package is missing fails with CLIENT_MISSING and the npm i line, before any runtime exists', async () => {
+    let made = 0;
+    const family = optionalClientFamily({
+      name: 'fake',
+      package: 'fake-client-d',
+      load: () =>
+        loadOptionalClient({ pkg: 'fake-client-d', title: 'Fake client' }, () =>
+          Promise.reject(notFound('fake-client-d')),
+        ),
+      runtime: () => {
+        made++;
+        throw new Error('not reached');
+      },
+    });
+    const error: unknown = await family.runtime({ semantics: 'at-least-once' }).catch((e: unknown) => e);
+    expect(isAckcheckError(error, 'CLIENT_MISSING')).toBe(true);
+    expect((error as Error).message).toContain('`npm i fake-client-d`');
+    expect(made).toBe(0);
+  });
+
+  it('the registry lists Confluent and Platformatic with the packages the npm i line names', () => {
+    expect(clientFor('kafka', 'confluent').package).toBe('@confluentinc/kafka-javascript');
+    expect(clientFor('kafka', 'platformatic').package).toBe('@platformatic/kafka');
   });
 });

@@ -4,6 +4,8 @@
  * part is not built — fails with CLIENT_MISSING and the line that fixes it.
  */
 import { AckcheckError, describeError } from '../../../errors.ts';
+import type { Runtime, RuntimeOptions } from '../../../runtime/runtime.ts';
+import type { BrokerClient } from '../../adapter.ts';
 
 export interface OptionalClient {
   /** npm package name. */
@@ -50,4 +52,25 @@ export function loadOptionalClient<T>(client: OptionalClient, load: () => Promis
     cache.set(client.pkg, loaded);
   }
   return loaded;
+}
+
+/**
+ * A built-in runtime family on an optional client: `runtime()` loads the package first, so that
+ * a missing one fails when the worker loads its runtime (before it reports itself started) with
+ * CLIENT_MISSING, instead of in every `start()` that the worker retries as a broker outage.
+ */
+export function optionalClientFamily(family: {
+  readonly name: string;
+  readonly package: string;
+  readonly load: () => Promise<unknown>;
+  readonly runtime: (options: RuntimeOptions) => Runtime;
+}): BrokerClient {
+  return {
+    name: family.name,
+    package: family.package,
+    async runtime(options) {
+      await family.load();
+      return family.runtime(options);
+    },
+  };
 }
