@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { cellKey, cellOf, faultCells } from '../model/coverage.ts';
 import type { FaultKind } from '../model/fault.ts';
 import type { Scenario } from '../model/scenario.ts';
-import { cellScenarioArbitrary, coverageSweepArbitrary, sweepOrder } from './coverage-sweep.ts';
+import {
+  cellScenarioArbitrary,
+  coverageSweepArbitrary,
+  sweepOrder,
+  ZOMBIE_HOLD_MS,
+} from './coverage-sweep.ts';
 
 const kinds: FaultKind[] = ['consumer-kill', 'processor-throw', 'broker-pause'];
 const options = {
@@ -77,7 +82,11 @@ describe('coverage sweep', () => {
       20,
       2,
     );
-    for (const s of values) expect(s.consumers).toBeGreaterThanOrEqual(2);
+    for (const s of values) {
+      expect(s.consumers).toBeGreaterThanOrEqual(2);
+      // on Kafka it outlasts the session timeout and the takeover
+      expect(s.faults[0]?.params.holdMs).toBe(ZOMBIE_HOLD_MS);
+    }
   });
 
   it('a failing sweep draw is shrunk by the arbitrary that drew it', () => {

@@ -47,23 +47,34 @@ export function sweepOrder(cells: readonly FaultCell[], seed: number): FaultCell
 }
 
 /**
+ * How long a Kafka consumer-stall cell holds: the kit broker's session timeout (2 s), then the
+ * rebalance and the other consumer's fetch and processing of the message (about 2 s more
+ * measured on a loaded machine), with margin: a random `holdMs` (0.5-3 s) mostly ends before
+ * another consumer took over, and the "zombie" never meets its successor.
+ */
+export const ZOMBIE_HOLD_MS = 6_000;
+
+/**
  * Scenarios with exactly one fault, in this cell (a phase fault on the first attempt, so that
- * it fires). A stall gets a second consumer when allowed: the stalled one's partition or
- * deliveries move on to it, and the stalled one then resumes (the kafkajs "zombie", issues
- * #1046/#1097): two deliveries of one message in flight at once.
+ * it fires). A stall gets a second consumer when allowed, and on Kafka holds ZOMBIE_HOLD_MS:
+ * the stalled one's partition or deliveries move on to it, and the stalled one then resumes
+ * (the kafkajs "zombie", issues #1046/#1097): two deliveries of one message in flight at once.
  */
 export function cellScenarioArbitrary(options: ScenarioOptions, cell: FaultCell): fc.Arbitrary<Scenario> {
   const maxConsumers = options.maxConsumers ?? 3;
   const consumers = (n: number) =>
     cell.kind === 'consumer-stall' ? Math.max(n, Math.min(2, maxConsumers)) : n;
+  const zombie = cell.kind === 'consumer-stall' && options.broker === 'kafka';
   return scenarioArbitrary({ ...options, faultKinds: [cell.kind], minFaults: 1, maxFaults: 1 }).map((s) => ({
     ...s,
     consumers: consumers(s.consumers),
-    faults: s.faults.map((f) =>
-      f.trigger.type === 'phase' && cell.trigger !== 'progress'
-        ? { ...f, trigger: { ...f.trigger, phase: cell.trigger, attempt: 1 } }
-        : f,
-    ),
+    faults: s.faults.map((f) => ({
+      ...f,
+      ...(f.trigger.type === 'phase' && cell.trigger !== 'progress'
+        ? { trigger: { ...f.trigger, phase: cell.trigger, attempt: 1 } }
+        : {}),
+      ...(zombie ? { params: { ...f.params, holdMs: ZOMBIE_HOLD_MS } } : {}),
+    })),
   }));
 }
 
