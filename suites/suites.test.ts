@@ -39,3 +39,17 @@ describe('suite runtimes', () => {
     }
   });
 });
+
+describe('suite kafka-clients', () => {
+  it("runs ackcheck's runtime on each of the three clients in both semantics, and each client's user configurations", () => {
+    const cells = SUITES['kafka-clients']?.cells ?? [];
+    for (const client of ['kafkajs', 'confluent', 'platformatic'])
+      for (const semantics of ['at-least-once', 'at-most-once'] as const) {
+        const cell = cells.find((c) => c.client === client && c.semantics === semantics);
+        expect(cell?.runtime, `${client} ${semantics}`).toBeUndefined();
+        expect(cell?.expect, `${client} ${semantics}`).toBe('keeps');
+      }
+    for (const client of ['kafkajs', 'confluent', 'platformatic'])
+      expect(cells.filter((c) => c.id.startsWith(`${client}/`) && c.runtime).length).toBeGreaterThan(0);
+  });
+});
