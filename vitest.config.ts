@@ -11,7 +11,7 @@ export default defineConfig({
           name: 'unit',
           // Some unit tests spawn the CLI as a child process: generous on a loaded machine.
           testTimeout: 30_000,
-          include: ['src/**/*.test.ts', 'suites/**/*.test.ts', 'fixtures/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'suites/**/*.test.ts', 'fixtures/**/*.test.ts', 'docs/**/*.test.ts'],
           exclude: ['**/*.broker.test.ts', '**/node_modules/**'],
         },
       },
