@@ -161,16 +161,7 @@ export function registerDemoCommand(program: Command): void {
       'after',
       '\nExit codes: 0 verdicts as expected (upsert passes, increment caught), 1 otherwise, 2 infrastructure error.\n\nExamples:\n  $ ackcheck demo\n  $ ackcheck demo --broker kafka-3.9,rabbitmq-3.10 --runs 10',
     )
-    .action(
-      async (opts: {
-        broker?: BrokerId[];
-        runs: number;
-        timeLimit: number;
-        seed: number;
-        reportDir: string;
-        json?: boolean;
-      }) => {
-        process.exitCode = await runDemo(opts);
-      },
-    );
+    .action(async (opts: DemoOptions) => {
+      process.exitCode = await runDemo(opts);
+    });
 }

@@ -90,3 +90,26 @@ export interface RuntimeOptions {
 export function orderFor(options: RuntimeOptions): StepOrder {
   return options.order ?? (options.semantics === 'at-least-once' ? 'process-then-ack' : 'ack-then-process');
 }
+
+/**
+ * At-least-once: runs the processor on `delivery` until it succeeds, pausing between attempts
+ * (the message is not acknowledged before). Gives up when `owned()` turns false (the consumer
+ * stops, or its partition moved on: the message comes again to whoever owns it) and returns
+ * the last error then; returns undefined once processed.
+ */
+export async function processUntilDone(
+  ctx: Pick<RuntimeContext, 'process'>,
+  delivery: Delivery,
+  owned: () => boolean,
+  pause: () => Promise<void>,
+): Promise<{ readonly abandoned: unknown } | undefined> {
+  for (;;) {
+    try {
+      await ctx.process(delivery);
+      return undefined;
+    } catch (error) {
+      if (!owned()) return { abandoned: error };
+      await pause();
+    }
+  }
+}

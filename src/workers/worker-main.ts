@@ -4,7 +4,8 @@
  * process at the exact phase. Started by the harness with its config in ACKCHECK_WORKER.
  */
 import { sleep } from '../deadline.ts';
-import type { Delivery, RuntimeContext } from '../runtime/runtime.ts';
+import type { Delivery, Runtime, RuntimeContext } from '../runtime/runtime.ts';
+import type { Processor } from '../model/processor.ts';
 import { describeError } from '../errors.ts';
 import type { Phase } from '../model/fault.ts';
 import { InWorkerNemesis } from '../nemesis/in-worker.ts';
@@ -44,15 +45,9 @@ function processDeadlineMs(c: WorkerConfig): number {
   return Math.min(c.processTimeoutMs, c.broker.consumerTimeout?.timeoutMs ?? Number.POSITIVE_INFINITY);
 }
 
-async function main(c: WorkerConfig): Promise<void> {
-  const processor = await loadProcessor(c.processorModule);
-  await loadRuntime(c.runtime, c.broker.kind); // a bad runtime module fails before anything starts
-  await processor.setup?.();
-  // Loaded and set up: from here on, an exit is a crash to recover from, not a start failure
-  // (the runtime may deliver, and a crash fault may fire, before start() resolves).
-  send({ type: 'started' });
-
-  const processDelivery = async (d: Delivery): Promise<void> => {
+/** process() of one delivery, with its history events and the faults at each phase. */
+function deliveryProcessor(c: WorkerConfig, processor: Processor): (d: Delivery) => Promise<void> {
+  return async (d: Delivery): Promise<void> => {
     const key = `${d.message.id}:${d.copy}`;
     const attempt = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, attempt);
@@ -110,8 +105,11 @@ async function main(c: WorkerConfig): Promise<void> {
     history.record({ type: 'process-end', ...event, outcome: 'ok' });
     await fire(d, 'after-process', attempt);
   };
+}
 
-  const ctx: RuntimeContext = {
+/** What the runtime calls: each step recorded in the history. */
+function runtimeContext(c: WorkerConfig, process_: (d: Delivery) => Promise<void>): RuntimeContext {
+  return {
     broker: c.broker,
     target: c.target,
     worker: c.worker,
@@ -125,7 +123,7 @@ async function main(c: WorkerConfig): Promise<void> {
         ...(d.deliveryTag === undefined ? {} : { deliveryTag: d.deliveryTag }),
       });
     },
-    process: processDelivery,
+    process: process_,
     acknowledged(d) {
       history.record({ type: 'ack', id: d.message.id, copy: d.copy });
       send({ type: 'ack' });
@@ -139,8 +137,10 @@ async function main(c: WorkerConfig): Promise<void> {
       process.exit(3);
     },
   };
-  // The broker may be down (a broker fault) when this worker starts: retry for a minute,
-  // with a fresh runtime each time.
+}
+
+/** The broker may be down (a broker fault) when this worker starts: retry for a minute, with a fresh runtime each time. */
+async function startRuntime(c: WorkerConfig, ctx: RuntimeContext): Promise<Runtime> {
   let runtime = await loadRuntime(c.runtime, c.broker.kind);
   const startDeadline = Date.now() + 60_000;
   for (;;) {
@@ -154,7 +154,11 @@ async function main(c: WorkerConfig): Promise<void> {
       runtime = await loadRuntime(c.runtime, c.broker.kind);
     }
   }
+  return runtime;
+}
 
+/** A graceful stop on SIGTERM, or when the harness goes away. */
+function stopOnSignal(runtime: Runtime, processor: Processor): void {
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -168,6 +172,17 @@ async function main(c: WorkerConfig): Promise<void> {
   };
   process.on('SIGTERM', () => void stop());
   process.on('disconnect', () => void stop()); // the harness went away
+}
+
+async function main(c: WorkerConfig): Promise<void> {
+  const processor = await loadProcessor(c.processorModule);
+  await loadRuntime(c.runtime, c.broker.kind); // a bad runtime module fails before anything starts
+  await processor.setup?.();
+  // Loaded and set up: from here on, an exit is a crash to recover from, not a start failure
+  // (the runtime may deliver, and a crash fault may fire, before start() resolves).
+  send({ type: 'started' });
+  const runtime = await startRuntime(c, runtimeContext(c, deliveryProcessor(c, processor)));
+  stopOnSignal(runtime, processor);
 }
 
 main(config).catch((error: unknown) => {

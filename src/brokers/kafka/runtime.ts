@@ -16,6 +16,7 @@ import {
   decodeMessage,
   type Delivery,
   orderFor,
+  processUntilDone,
   type Runtime,
   type RuntimeContext,
   type RuntimeOptions,
@@ -102,17 +103,11 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
               const d = kafkaDelivery(m, batch.partition, seen);
               ctx.delivered(d);
               if (order === 'process-then-ack') {
-                // Retry in place until the processor succeeds (the message is not acknowledged before).
-                for (;;) {
-                  try {
-                    await ctx.process(d);
-                    break;
-                  } catch {
-                    if (!isRunning() || isStale()) return;
-                    await heartbeat();
-                    await sleep(backoff);
-                  }
-                }
+                const retry = async () => {
+                  await heartbeat();
+                  await sleep(backoff);
+                };
+                if (await processUntilDone(ctx, d, () => isRunning() && !isStale(), retry)) return;
                 committer.add(batch.partition, m.offset, d);
               } else {
                 await commit(batch.partition, m.offset);

@@ -16,7 +16,12 @@
  * and commitOffsets() is only called with explicit offsets.
  */
 import { sleep } from '../../../../deadline.ts';
-import { orderFor, type Runtime, type RuntimeOptions } from '../../../../runtime/runtime.ts';
+import {
+  orderFor,
+  processUntilDone,
+  type Runtime,
+  type RuntimeOptions,
+} from '../../../../runtime/runtime.ts';
 import { type ConfluentConsumer, confluentConsumerFor, confluentDelivery } from './client.ts';
 
 /** A graceful stop that does not finish in time is abandoned (the worker exits anyway). */
@@ -53,16 +58,14 @@ export function confluentRuntime(options: RuntimeOptions): Runtime {
           const d = confluentDelivery(m, partition, seen);
           ctx.delivered(d);
           if (order === 'process-then-ack') {
-            for (;;) {
-              try {
-                await ctx.process(d);
-                break;
-              } catch (error) {
-                // Abandoned: the client seeks back; the message comes again to whoever owns it.
-                if (stopping || !owns(partition)) throw error;
-                await sleep(backoff);
-              }
-            }
+            const gaveUp = await processUntilDone(
+              ctx,
+              d,
+              () => !stopping && owns(partition),
+              () => sleep(backoff),
+            );
+            // Abandoned: the client seeks back; the message comes again to whoever owns it.
+            if (gaveUp) throw gaveUp.abandoned;
             await commit(partition, m.offset); // a failure throws: the message comes again
             ctx.acknowledged(d);
           } else {

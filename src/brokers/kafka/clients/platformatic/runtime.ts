@@ -16,7 +16,12 @@
  * stream; the runtime then opens a new one (from the committed offsets) and goes on.
  */
 import { sleep } from '../../../../deadline.ts';
-import { orderFor, type Runtime, type RuntimeOptions } from '../../../../runtime/runtime.ts';
+import {
+  orderFor,
+  processUntilDone,
+  type Runtime,
+  type RuntimeOptions,
+} from '../../../../runtime/runtime.ts';
 import {
   type PlatformaticConsumer,
   platformaticConsumerFor,
@@ -67,15 +72,16 @@ export function platformaticRuntime(options: RuntimeOptions): Runtime {
         const d = platformaticDelivery(m, seen);
         ctx.delivered(d);
         if (order === 'process-then-ack') {
-          for (;;) {
-            try {
-              await ctx.process(d);
-              break;
-            } catch {
-              if (stopping || !owns(m)) return; // abandoned: comes again to whoever owns it
-              await sleep(backoff);
-            }
-          }
+          // Abandoned (stopping, or no longer ours): it comes again to whoever owns it.
+          if (
+            await processUntilDone(
+              ctx,
+              d,
+              () => !stopping && owns(m),
+              () => sleep(backoff),
+            )
+          )
+            return;
           for (let attempt = 1; ; attempt++) {
             if (!owns(m)) return;
             try {
