@@ -177,19 +177,19 @@ export function parseFormats(value: string, option = '--format'): ReportFormat[]
   return [...new Set(formats)] as ReportFormat[];
 }
 
-/** Merges flags over the config (paths in the config are already absolute) into a plan. */
-export function resolvePlan(
+type ProcessorEntry = { path: string; semantics: readonly Semantics[]; runtime?: string };
+
+/** The processors a certify command names: the argument, else the config's list (flags override). */
+function processorsToCertify(
   processorArg: string | undefined,
   flags: CertifyFlags,
   config: AckcheckConfig,
   cwd: string,
-  env: NodeJS.ProcessEnv = process.env,
-): CertifyPlan {
+): ProcessorEntry[] {
   const semanticsFlag = flags.semantics === undefined ? undefined : parseSemantics(flags.semantics);
   const runtimeFlag = flags.runtime === undefined ? undefined : resolve(cwd, flags.runtime);
-  let processors: Array<{ path: string; semantics: readonly Semantics[]; runtime?: string }>;
   if (processorArg !== undefined) {
-    processors = [
+    return [
       {
         path: resolve(cwd, processorArg),
         semantics: semanticsFlag ?? DEFAULTS.semantics,
@@ -197,7 +197,7 @@ export function resolvePlan(
       },
     ];
   } else if (config.processors?.length) {
-    processors = config.processors.map((p) => {
+    return config.processors.map((p) => {
       const entry = typeof p === 'string' ? { path: p } : p;
       const runtime = runtimeFlag ?? entry.runtime;
       return {
@@ -213,6 +213,17 @@ export function resolvePlan(
         'processors in ackcheck.config.ts (export default defineConfig({ processors: [...] })).',
     );
   }
+}
+
+/** Merges flags over the config (paths in the config are already absolute) into a plan. */
+export function resolvePlan(
+  processorArg: string | undefined,
+  flags: CertifyFlags,
+  config: AckcheckConfig,
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): CertifyPlan {
+  const processors = processorsToCertify(processorArg, flags, config, cwd);
   const selected =
     flags.broker !== undefined
       ? parseBrokers(flags.broker)
