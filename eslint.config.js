@@ -13,4 +13,12 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // A promise returned from inside try/catch/finally or an `await using` scope must be awaited
+    // there: otherwise its rejection escapes the handler (under `await using`, Node even ends
+    // the process on it: a snapshot() error once crashed the CLI that way).
+    files: ['src/**/*.ts', 'bin/**/*.ts', 'suites/**/*.ts', 'fixtures/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: { '@typescript-eslint/return-await': ['error', 'error-handling-correctness-only'] },
+  },
 );

@@ -137,7 +137,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     producerLog.close();
     harnessLog.close();
   }
-  return observeAndCheck({
+  // `return await`, not `return`: with `await using` above, a returned promise that rejects while
+  // the resources are disposed has no handler yet, and Node ends the process on it.
+  return await observeAndCheck({
     scenario,
     options,
     dir,
