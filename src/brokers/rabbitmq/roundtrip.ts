@@ -35,61 +35,23 @@ export async function openRabbitmqRoundTripper(
     recovery: {
       initialDelay: 200,
       maxDelay: 2_000,
-      setup: async (model: amqp.ChannelModel) => {
-        // amqplib binds its own error listener only after setup succeeds; a broker that is still
-        // recovering (quorum queues after a kill) closes the connection with 541 during setup,
-        // which would otherwise be an unhandled 'error' event. Recovery then retries.
-        model.on('error', () => undefined);
-        // A setup that hangs would stop recovery for good; a failed one is retried.
-        // amqplib recovers a closed connection only: a channel the broker closes (or a consumer
-        // it cancels) while the connection stays up would leave publishes failing until the
-        // deadline ("N publishes unconfirmed"), so close the connection and let recovery redo
-        // the setup.
-        const renew = () => {
-          if (!closed) model.close().catch(() => undefined);
-        };
-        await withTimeout(
-          (async () => {
-            const pub = await model.createConfirmChannel();
-            pub.on('error', () => undefined);
-            pub.on('close', renew);
-            const sub = await model.createChannel();
-            sub.on('error', () => undefined);
-            sub.on('close', renew);
-            await sub.prefetch(500);
-            await sub.consume(queue.name, (msg) => {
-              if (!msg) return renew(); // consumer cancelled by the broker: subscribe again
-              ledger.record(idOf(msg.content));
-              sub.ack(msg);
-            });
+      setup: (model: amqp.ChannelModel) =>
+        setupChannels(
+          model,
+          queue.name,
+          ledger,
+          () => closed,
+          (pub, sub) => {
             publisher = pub;
             consumerChannel = sub;
-          })(),
-          10_000,
-          'channel setup timed out',
-        );
-      },
+          },
+        ),
     },
   });
   connection.on('error', () => undefined);
   let nextId = 0;
 
-  function publishOne(id: number): Promise<void> {
-    const channel = publisher;
-    if (!channel) return Promise.reject(new Error('no channel yet'));
-    return new Promise<void>((resolve, reject) => {
-      try {
-        channel.sendToQueue(
-          queue.name,
-          payloadOf(id, payloadBytes),
-          { persistent: true, messageId: String(id) },
-          (err) => (err ? reject(err) : resolve()),
-        );
-      } catch (error) {
-        reject(error);
-      }
-    });
-  }
+  const publishOne = (id: number) => publish(publisher, queue.name, id, payloadBytes);
 
   async function close(): Promise<void> {
     if (closed) return;
@@ -106,27 +68,11 @@ export async function openRabbitmqRoundTripper(
       nextId = to;
       const began = Date.now();
       const deadline = began + timeoutMs;
-      let publishRetries = 0;
-      // Publish with a bounded window of unconfirmed messages; a nack or a closed channel
-      // leaves the outcome unknown, so the message is published again.
-      let pending = Array.from({ length: count }, (_, i) => from + i);
-      while (pending.length > 0) {
-        const failed: number[] = [];
-        for (let i = 0; i < pending.length; i += IN_FLIGHT) {
-          const window = pending.slice(i, i + IN_FLIGHT);
-          const results = await Promise.allSettled(window.map((id) => publishOne(id)));
-          results.forEach((r, j) => {
-            if (r.status === 'rejected') failed.push(window[j] as number);
-          });
-        }
-        if (failed.length > 0) {
-          publishRetries += failed.length;
-          if (Date.now() > deadline)
-            throw new Error(`${failed.length} publishes unconfirmed at the deadline`);
-          await sleep(250);
-        }
-        pending = failed;
-      }
+      const publishRetries = await publishAll(
+        Array.from({ length: count }, (_, i) => from + i),
+        publishOne,
+        deadline,
+      );
       const produceMs = Date.now() - began;
       await ledger.waitFor(from, to, deadline);
       return {
@@ -140,4 +86,93 @@ export async function openRabbitmqRoundTripper(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** (Re)opens the confirm channel and the consumer after each (re)connection. */
+async function setupChannels(
+  model: amqp.ChannelModel,
+  queueName: string,
+  ledger: ConsumptionLedger,
+  isClosed: () => boolean,
+  use: (publisher: ConfirmChannel, consumer: Channel) => void,
+): Promise<void> {
+  // amqplib binds its own error listener only after setup succeeds; a broker that is still
+  // recovering (quorum queues after a kill) closes the connection with 541 during setup,
+  // which would otherwise be an unhandled 'error' event. Recovery then retries.
+  model.on('error', () => undefined);
+  // A setup that hangs would stop recovery for good; a failed one is retried.
+  // amqplib recovers a closed connection only: a channel the broker closes (or a consumer
+  // it cancels) while the connection stays up would leave publishes failing until the
+  // deadline ("N publishes unconfirmed"), so close the connection and let recovery redo
+  // the setup.
+  const renew = () => {
+    if (!isClosed()) model.close().catch(() => undefined);
+  };
+  await withTimeout(
+    (async () => {
+      const pub = await model.createConfirmChannel();
+      pub.on('error', () => undefined);
+      pub.on('close', renew);
+      const sub = await model.createChannel();
+      sub.on('error', () => undefined);
+      sub.on('close', renew);
+      await sub.prefetch(500);
+      await sub.consume(queueName, (msg) => {
+        if (!msg) return renew(); // consumer cancelled by the broker: subscribe again
+        ledger.record(idOf(msg.content));
+        sub.ack(msg);
+      });
+      use(pub, sub);
+    })(),
+    10_000,
+    'channel setup timed out',
+  );
+}
+
+/**
+ * Publishes with a bounded window of unconfirmed messages; a nack or a closed channel leaves
+ * the outcome unknown, so the message is published again. Resolves to the number of retries.
+ */
+async function publishAll(
+  ids: number[],
+  publishOne: (id: number) => Promise<void>,
+  deadline: number,
+): Promise<number> {
+  let publishRetries = 0;
+  let pending = ids;
+  while (pending.length > 0) {
+    const failed: number[] = [];
+    for (let i = 0; i < pending.length; i += IN_FLIGHT) {
+      const window = pending.slice(i, i + IN_FLIGHT);
+      const results = await Promise.allSettled(window.map((id) => publishOne(id)));
+      results.forEach((r, j) => {
+        if (r.status === 'rejected') failed.push(window[j] as number);
+      });
+    }
+    if (failed.length > 0) {
+      publishRetries += failed.length;
+      if (Date.now() > deadline) throw new Error(`${failed.length} publishes unconfirmed at the deadline`);
+      await sleep(250);
+    }
+    pending = failed;
+  }
+  return publishRetries;
+}
+
+function publish(
+  channel: ConfirmChannel | undefined,
+  queue: string,
+  id: number,
+  bytes: number,
+): Promise<void> {
+  if (!channel) return Promise.reject(new Error('no channel yet'));
+  return new Promise<void>((resolve, reject) => {
+    try {
+      channel.sendToQueue(queue, payloadOf(id, bytes), { persistent: true, messageId: String(id) }, (err) =>
+        err ? reject(err) : resolve(),
+      );
+    } catch (error) {
+      reject(error);
+    }
+  });
 }
