@@ -23,6 +23,7 @@ import type { RuntimeSpec } from '../workers/worker-config.ts';
 import { DEFAULT_PROCESS_TIMEOUT_MS, processorCall, takeSnapshot } from './processor-calls.ts';
 import { drain } from './run/drain.ts';
 import { referenceFor, unprocessedIds } from './run/reference.ts';
+import { RunClock, runTimings } from './run/timings.ts';
 import { describeExits } from './worker-exits.ts';
 import { WorkerPool } from './worker-pool.ts';
 import type { RunOutcome } from '../model/results.ts';
@@ -67,7 +68,19 @@ export function harnessProcessor(module: string): Promise<Processor> {
 }
 
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<RunOutcome> {
-  const began = Date.now();
+  const clock = new RunClock(Date.now());
+  const outcome = await runSteps(scenario, options, clock);
+  clock.mark('disposed'); // the run's topic/queue and proxy are gone
+  const durationMs = clock.elapsed();
+  return { ...outcome, durationMs, timings: runTimings(clock.marks, outcome.history, durationMs) };
+}
+
+async function runSteps(
+  scenario: Scenario,
+  options: RunScenarioOptions,
+  clock: RunClock,
+): Promise<RunOutcome> {
+  const began = clock.began;
   const runId = randomBytes(5).toString('hex');
   const dir = join(options.workDir, `run-${runId}`);
   mkdirSync(dir, { recursive: true });
@@ -85,6 +98,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     ? await openConsumerPath(info)
     : undefined;
   const { target } = provisioned;
+  clock.mark('provisioned');
   await produce(
     info,
     target,
@@ -93,6 +107,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     (r) => producerLog.record({ type: 'produce', ...r }),
     Date.now() + 60_000,
   );
+  clock.mark('produced');
 
   const schedule = new FaultSchedule(scenario.faults, (e) => harnessLog.record(e));
   const pool = new WorkerPool(
@@ -107,11 +122,13 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       processTimeoutMs: callMs,
     },
     schedule,
+    { onConsuming: () => clock.mark('consuming') },
   );
   schedule.useInjector(harnessInjector({ broker: options.broker, pool, consumerPath }));
   let drained: boolean;
   try {
     await Promise.all(Array.from({ length: Math.max(1, scenario.consumers) }, () => pool.add()));
+    clock.mark('workersStarted');
     schedule.checkProgress();
     drained = await drain(
       {
@@ -130,12 +147,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       },
       options.drainTimeoutMs ?? 60_000,
     );
+    clock.mark('drained');
   } finally {
     // Everything is consumed and committed: a short grace is enough (kafkajs's graceful
     // disconnect can take seconds; the history is already on disk).
     await pool.close(1_000);
     producerLog.close();
     harnessLog.close();
+    clock.mark('closed');
   }
   // `return await`, not `return`: with `await using` above, a returned promise that rejects while
   // the resources are disposed has no handler yet, and Node ends the process on it.
@@ -149,7 +168,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     runId,
     callMs,
     drained,
-    began,
+    clock,
   });
 }
 
@@ -163,7 +182,7 @@ interface Observation {
   readonly runId: string;
   readonly callMs: number;
   readonly drained: boolean;
-  readonly began: number;
+  readonly clock: RunClock;
 }
 
 /** Observe (histories, state), run the reference, check (DESIGN.md, steps 6 to 8). */
@@ -173,11 +192,13 @@ async function observeAndCheck(o: Observation): Promise<RunOutcome> {
     [join(o.dir, 'producer.jsonl'), join(o.dir, 'harness.jsonl'), ...pool.historyFiles].map(readHistoryFile),
   );
   const finalState = await takeSnapshot(o.processor, o.namespace, o.callMs);
+  o.clock.mark('observed');
   // A hung process() would hang the in-process reference too: the state is not compared then.
   const referenceState =
     pool.stuck.length > 0
       ? finalState
       : await referenceFor(o.processor, scenario, history, finalState, `ref_${o.runId}`, o.callMs);
+  o.clock.mark('referenced');
   const verdict = check({
     scenario,
     history,
@@ -192,6 +213,7 @@ async function observeAndCheck(o: Observation): Promise<RunOutcome> {
     },
     stuckProcessing: pool.stuck,
   });
+  o.clock.mark('checked');
   return {
     scenario,
     history,
@@ -199,6 +221,6 @@ async function observeAndCheck(o: Observation): Promise<RunOutcome> {
     referenceState,
     drained,
     verdict,
-    durationMs: Date.now() - o.began,
+    durationMs: o.clock.elapsed(),
   };
 }

@@ -32,6 +32,12 @@ export interface PoolFaults {
   fire(index: number): void;
 }
 
+/** What else the pool tells its run. */
+export interface PoolEvents {
+  /** A worker's runtime started consuming (for the run's timings). */
+  onConsuming?(): void;
+}
+
 interface Live {
   readonly name: string;
   readonly child: ChildProcess;
@@ -55,6 +61,7 @@ export class WorkerPool {
   readonly #live = new Map<string, Live>();
   readonly #historyFiles: string[] = [];
   readonly #faults: PoolFaults;
+  readonly #events: PoolEvents;
   #starts = 0;
   #lane = 0;
   #closed = false;
@@ -70,9 +77,10 @@ export class WorkerPool {
     return this.selfExits.length >= MAX_SELF_EXITS;
   }
 
-  constructor(config: PoolConfig, faults: PoolFaults) {
+  constructor(config: PoolConfig, faults: PoolFaults, events: PoolEvents = {}) {
     this.#config = config;
     this.#faults = faults;
+    this.#events = events;
   }
 
   get historyFiles(): readonly string[] {
@@ -142,7 +150,8 @@ export class WorkerPool {
           this.stuck.push({ worker: name, id: m.id, attempt: m.attempt, timeoutMs: m.timeoutMs });
         } else if (m.type === 'exiting') {
           live.announced = true;
-        } else if (m.type === 'ack') this.#faults.onAck();
+        } else if (m.type === 'consuming') this.#events.onConsuming?.();
+        else if (m.type === 'ack') this.#faults.onAck();
         else if (m.type === 'trigger') this.#faults.fire(m.index);
       });
       child.on('exit', (code, signal) => {

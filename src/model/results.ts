@@ -108,6 +108,32 @@ export interface RunOutcome {
   readonly drained: boolean;
   readonly verdict: Verdict;
   readonly durationMs: number;
+  /** Where the run's time went (ms per phase); figures for bench/, never used for a verdict. */
+  readonly timings?: RunTimings;
+}
+
+/**
+ * Milliseconds per phase of one run (src/harness/run/timings.ts). `consumeStart`: until the
+ * first worker's runtime said it consumes (Kafka: subscribed); `firstDelivery`: from the workers'
+ * start to the first delivery (Kafka: group join included); `drainDetection`: from the last event
+ * a worker recorded to the drain's verdict; `consume`: from the workers' start to the drain's end;
+ * `teardown`: stopping the workers. A phase the run did not reach is absent.
+ */
+export interface RunTimings {
+  readonly provision: number;
+  readonly produce?: number;
+  readonly workerStart?: number;
+  readonly consumeStart?: number;
+  readonly firstDelivery?: number;
+  readonly drainDetection?: number;
+  readonly consume?: number;
+  readonly teardown?: number;
+  readonly observe?: number;
+  readonly reference?: number;
+  readonly check?: number;
+  /** Deleting the run's topic/queue and closing its proxy. */
+  readonly dispose?: number;
+  readonly total: number;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface WorkerConfig {
 /** Messages a worker sends to the harness over IPC. */
 export type WorkerMessage =
   | { readonly type: 'started' }
+  /** The runtime's start() resolved: it consumes (Kafka: subscribed; the group join may follow). */
+  | { readonly type: 'consuming' }
   | { readonly type: 'ack' }
   | { readonly type: 'trigger'; readonly index: number }
   | { readonly type: 'failed'; readonly error: string }

@@ -146,6 +146,7 @@ async function startRuntime(c: WorkerConfig, ctx: RuntimeContext): Promise<Runti
   for (;;) {
     try {
       await runtime.start(ctx);
+      send({ type: 'consuming' });
       break;
     } catch (error) {
       await runtime.stop().catch(() => undefined);

@@ -1,0 +1,90 @@
+/**
+ * Where a run's time goes (issue 13): runs drawn from a fixed seed are run one after another
+ * on each broker, fault-free and with the default faults (idempotent upsert processor, <= 20
+ * messages), and the median of each phase (RunOutcome.timings) is printed. Asserts nothing.
+ *
+ *   node bench/phases.bench.ts [--broker kafka-4.4,rabbitmq-4.0] [--runs 8] [--seed 1]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import fc from 'fast-check';
+import { acquireBrokers } from '../src/brokers/container/fleet.ts';
+import { parseBrokerSelection } from '../src/brokers/registry.ts';
+import { table } from '../src/cli/output.ts';
+import { scenarioArbitrary } from '../src/generate/index.ts';
+import { DEFAULT_FAULT_KINDS } from '../src/harness/certify/options.ts';
+import { runScenario } from '../src/harness/run-scenario.ts';
+import type { RunTimings } from '../src/model/results.ts';
+
+const { values } = parseArgs({
+  options: {
+    broker: { type: 'string', default: 'kafka-4.4,rabbitmq-4.0' },
+    runs: { type: 'string', default: '8' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const runs = Number(values.runs);
+const processorModule = fileURLToPath(new URL('../fixtures/processors/sqlite-upsert.ts', import.meta.url));
+const PHASES: (keyof RunTimings)[] = [
+  'provision',
+  'produce',
+  'workerStart',
+  'consumeStart',
+  'firstDelivery',
+  'consume',
+  'drainDetection',
+  'teardown',
+  'observe',
+  'reference',
+  'check',
+  'dispose',
+  'total',
+];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+await using fleet = await acquireBrokers(parseBrokerSelection(values.broker));
+const workDir = mkdtempSync(join(tmpdir(), 'ackcheck-phases-'));
+const rows: string[][] = [];
+for (const broker of fleet.brokers) {
+  const kind = broker.info.kind;
+  for (const [label, faultKinds] of [
+    ['fault-free', []],
+    ['default faults', DEFAULT_FAULT_KINDS[kind]],
+  ] as const) {
+    const arbitrary = scenarioArbitrary({
+      broker: kind,
+      semantics: 'at-least-once',
+      maxMessages: 20,
+      faultKinds,
+    });
+    const scenarios = fc.sample(arbitrary, { seed: Number(values.seed), numRuns: runs });
+    const timings: RunTimings[] = [];
+    const began = Date.now();
+    for (const scenario of scenarios) {
+      const outcome = await runScenario(scenario, {
+        broker,
+        processorModule,
+        runtime: { builtin: kind, semantics: 'at-least-once' },
+        workDir,
+      });
+      if (outcome.verdict.valid === false)
+        console.error(`${broker.id} ${label}: FALSE ALARM`, outcome.verdict);
+      if (outcome.timings) timings.push(outcome.timings);
+    }
+    const perMinute = ((runs * 60_000) / (Date.now() - began)).toFixed(1);
+    const cell = (p: keyof RunTimings) => {
+      const xs = timings.flatMap((t) => (t[p] === undefined ? [] : [t[p]]));
+      return xs.length ? String(median(xs)) : '-';
+    };
+    rows.push([broker.id, label, ...PHASES.map(cell), perMinute]);
+    console.error(`${broker.id} ${label} done`);
+  }
+}
+rmSync(workDir, { recursive: true, force: true });
+console.log(
+  `\nmedian ms per phase, ${runs} runs each (upsert, <= 20 messages, seed ${values.seed}, one at a time):`,
+);
+console.log(table(['broker', 'faults', ...PHASES, 'runs/min'], rows));
