@@ -7,7 +7,7 @@ import { acquireBrokers, type BrokerFleet } from '../brokers/container/fleet.ts'
 import { BROKER_IDS, clientsOf } from '../brokers/registry.ts';
 import { BROKER_KINDS } from '../model/broker.ts';
 import { loadConfig } from '../config/index.ts';
-import { type CertifyResult, certify } from '../harness/certify.ts';
+import { type CertifyResult, certify, DEFAULT_CONCURRENCY } from '../harness/certify.ts';
 import { replay } from '../harness/replay.ts';
 import { harnessProcessor } from '../harness/run-scenario.ts';
 import { formatResult, type ReportPaths, writeReports } from '../report/index.ts';
@@ -136,6 +136,7 @@ export async function runPlan(plan: CertifyPlan, reporter: ProgressReporter): Pr
         timeLimit: plan.timeLimit,
         shrinkTimeLimit: plan.shrinkTimeLimit,
         ...(plan.processTimeout ? { processTimeoutMs: plan.processTimeout } : {}),
+        ...(plan.concurrency ? { concurrency: plan.concurrency } : {}),
         ...(plan.seed !== undefined ? { seed: plan.seed } : {}),
         ...(plan.faults ? { faults: plan.faults } : {}),
         maxMessages: plan.maxMessages,
@@ -283,6 +284,10 @@ export function registerCertifyCommand(program: Command): void {
     .option(
       '--process-timeout <duration>',
       'deadline of one process() call: a hang is a stuck-processing finding [default: 10s]',
+    )
+    .option(
+      '-j, --concurrency <n>',
+      `runs at once on the shared broker; broker faults run alone [default: ${DEFAULT_CONCURRENCY}, from the cores]`,
     )
     .option('--seed <n>', 'fast-check seed (printed with every failure)')
     .option(

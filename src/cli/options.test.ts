@@ -170,6 +170,15 @@ describe('resolvePlan', () => {
     );
   });
 
+  it('takes --concurrency from the flag, else the config, else leaves the default to certify()', () => {
+    expect(resolvePlan('p.ts', { concurrency: '3' }, { concurrency: 2 }, cwd, noEnv).concurrency).toBe(3);
+    expect(resolvePlan('p.ts', {}, { concurrency: 2 }, cwd, noEnv).concurrency).toBe(2);
+    expect(resolvePlan('p.ts', {}, {}, cwd, noEnv).concurrency).toBeUndefined();
+    expect(() => resolvePlan('p.ts', { concurrency: '0' }, {}, cwd, noEnv)).toThrow(
+      /--concurrency: expected a positive integer, got "0"/,
+    );
+  });
+
   it('rejects bad numbers and brokers with the option name and accepted values', () => {
     expect(() => resolvePlan('p.ts', { runs: '0' }, {}, cwd, noEnv)).toThrow(
       /--runs: expected a positive integer, got "0"/,

@@ -30,6 +30,7 @@ export interface CertifyFlags {
   timeLimit?: string;
   shrinkTimeLimit?: string;
   processTimeout?: string;
+  concurrency?: string;
   seed?: string;
   faults?: string;
   maxMessages?: string;
@@ -60,6 +61,8 @@ export interface CertifyPlan {
   readonly shrinkTimeLimit: number;
   /** Deadline of one process() call, in ms (certify()'s processTimeoutMs). */
   readonly processTimeout?: number;
+  /** Runs at once (certify()'s concurrency); undefined: DEFAULT_CONCURRENCY. */
+  readonly concurrency?: number;
   readonly seed?: number;
   /** Undefined: the per-broker default (DEFAULT_FAULT_KINDS). */
   readonly faults?: readonly FaultKind[];
@@ -245,6 +248,10 @@ export function resolvePlan(
   const dur = (flag: string | undefined, option: string, fromConfig: number | undefined, fallback: number) =>
     flag !== undefined ? parseDuration(flag, option) : (fromConfig ?? fallback);
   const seed = flags.seed !== undefined ? parseSeed(flags.seed) : config.seed;
+  const concurrency =
+    flags.concurrency !== undefined
+      ? parsePositiveInt(flags.concurrency, '--concurrency')
+      : config.concurrency;
   const faults = flags.faults !== undefined ? parseFaults(flags.faults) : config.faults;
   const checkOrder = flags.checkOrder ?? config.checkOrder;
   const client = flags.client ?? config.client;
@@ -266,6 +273,7 @@ export function resolvePlan(
       config.processTimeout,
       DEFAULTS.processTimeout,
     ),
+    ...(concurrency !== undefined ? { concurrency } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(faults !== undefined ? { faults } : {}),
     maxMessages: num(flags.maxMessages, '--max-messages', config.maxMessages, DEFAULTS.maxMessages),

@@ -55,6 +55,8 @@ export interface AckcheckConfig {
   shrinkTimeLimit?: number;
   /** Deadline of one process() call, in ms (default 10 000). */
   processTimeout?: number;
+  /** Runs at once on the shared broker (default: the cores, 2..4; broker faults run alone). */
+  concurrency?: number;
   seed?: number;
   /** Fault kinds to draw from (default: all that the broker supports). */
   faults?: FaultKind[];
@@ -126,6 +128,7 @@ export const configSchema = z
       timeLimit: positiveInt('a positive integer (milliseconds)'),
       shrinkTimeLimit: positiveInt('a positive integer (milliseconds)'),
       processTimeout: positiveInt('a positive integer (milliseconds)'),
+      concurrency: positiveInt('a positive integer (runs at once)'),
       seed: z.number({ error: 'expected an integer' }).int({ error: 'expected an integer' }),
       faults: z.array(z.enum(FAULT_KINDS, { error: `expected one of ${quoted(FAULT_KINDS)}` }), {
         error: 'expected an array of fault kinds',

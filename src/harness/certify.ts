@@ -10,20 +10,28 @@
 import fc from 'fast-check';
 import type { CertifyResult } from '../model/results.ts';
 import { CertifyLoop } from './certify/loop.ts';
-import { type CertifyOptions, MAX_RUN_ERRORS, validateCertifyOptions } from './certify/options.ts';
+import {
+  type CertifyOptions,
+  DEFAULT_CONCURRENCY,
+  MAX_RUN_ERRORS,
+  validateCertifyOptions,
+} from './certify/options.ts';
+import { ParallelRuns, plannedScenarios, runsAlone } from './certify/parallel.ts';
 import { certifyResult } from './certify/result.ts';
 import { openCertification } from './certify/setup.ts';
 import { runScenario } from './run-scenario.ts';
 
 export type { ReplayFile } from './replay-file.ts';
-export { type CertifyOptions, DEFAULT_FAULT_KINDS } from './certify/options.ts';
+export { type CertifyOptions, DEFAULT_CONCURRENCY, DEFAULT_FAULT_KINDS } from './certify/options.ts';
 export type { CertifyProgress, CertifyResult, Counterexample, ReportedFinding } from '../model/results.ts';
 
 export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   validateCertifyOptions(options);
   const began = Date.now();
   await using c = await openCertification(options);
-  const loop = new CertifyLoop(
+  // Extra runs top up the ones lost to infrastructure errors; the loop stops at the requested count.
+  const numRuns = c.generation.runs + MAX_RUN_ERRORS;
+  const parallel = new ParallelRuns(
     (scenario) =>
       runScenario(scenario, {
         broker: c.broker,
@@ -34,22 +42,28 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
         onNotice: (message) => options.onProgress?.({ type: 'notice', message }),
       }),
     {
-      requestedRuns: c.generation.runs,
-      shrinkBudgetMs: options.shrinkTimeLimit ?? 120_000,
-      onProgress: options.onProgress,
-      coverage: c.coverage,
-      minMessages: c.generation.minMessages,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      planned: plannedScenarios(c.arbitrary, c.seed, numRuns),
+      wanted: c.generation.runs,
+      alone: (scenario) => runsAlone(scenario, c.broker.info),
     },
   );
+  const loop = new CertifyLoop(parallel.run, {
+    requestedRuns: c.generation.runs,
+    shrinkBudgetMs: options.shrinkTimeLimit ?? 120_000,
+    onProgress: options.onProgress,
+    coverage: c.coverage,
+    minMessages: c.generation.minMessages,
+  });
   const details = await fc.check(loop.property(c.arbitrary), {
-    // Extra runs top up the ones lost to infrastructure errors; the loop stops at the requested count.
-    numRuns: c.generation.runs + MAX_RUN_ERRORS,
+    numRuns,
     seed: c.seed,
     interruptAfterTimeLimit: options.timeLimit ?? 600_000,
     markInterruptAsFailure: false,
     endOnFailure: false,
   });
   await loop.close();
+  await parallel.close();
   return certifyResult(c, loop, {
     semantics: options.semantics,
     began,

@@ -1,7 +1,12 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BrokerInfo } from '../brokers/container/started-broker.ts';
-import { assertNetworkFaultsSupported, isNetworkFault, openConsumerPath } from './network.ts';
+import {
+  assertNetworkFaultsSupported,
+  isNetworkFault,
+  openConsumerPath,
+  ownConsumerPath,
+} from './network.ts';
 
 const base = {
   version: 'x',
@@ -94,12 +99,14 @@ describe('network faults', () => {
     expect(await echo(free)).toBe('ping');
   });
 
-  it('shares one proxy per broker between runs, points the AMQP URL at it, and stops it after the last run', async () => {
+  it('gives each run a proxy of its own where it may listen on any port (RabbitMQ), and points the AMQP URL at it', async () => {
     const a = await openConsumerPath(rabbit('r1'));
     const b = await openConsumerPath(rabbit('r1'));
     const proxyPort = Number(new URL(a.workerInfo.amqpUrl as string).port);
+    const otherPort = Number(new URL(b.workerInfo.amqpUrl as string).port);
     expect(proxyPort).not.toBe(port);
-    expect(b.workerInfo.amqpUrl).toBe(a.workerInfo.amqpUrl);
+    expect(otherPort).not.toBe(proxyPort); // runs in parallel fault only their own consumers
+    expect(ownConsumerPath(rabbit('r1'))).toBe(true);
     expect(a.workerInfo.amqpUrl).toBe(`amqp://guest:guest@127.0.0.1:${proxyPort}`);
     expect(await echo(proxyPort)).toBe('ping');
 
@@ -117,8 +124,9 @@ describe('network faults', () => {
     expect(effect.connections).toBeGreaterThanOrEqual(1);
 
     await a[Symbol.asyncDispose]();
-    expect(await echo(proxyPort)).toBe('ping'); // b still uses it
-    await b[Symbol.asyncDispose]();
     await expect(echo(proxyPort)).rejects.toThrow(/ECONNREFUSED/);
+    expect(await echo(otherPort)).toBe('ping'); // b's path is untouched
+    await b[Symbol.asyncDispose]();
+    await expect(echo(otherPort)).rejects.toThrow(/ECONNREFUSED/);
   });
 });

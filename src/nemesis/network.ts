@@ -8,9 +8,13 @@
  * broker has a second listener (src/brokers/kafka/recipe.ts) advertised at the proxy's fixed
  * port, and workers bootstrap through the proxy and stay behind it.
  *
- * One proxy per broker per harness process, started when a run first needs it, shared by the
- * runs that use it at the same time, and stopped when the last of them ends (also on errors).
+ * Where the proxy may listen on any port (RabbitMQ), each run gets a proxy of its own, so runs
+ * in parallel fault only their own consumers. Where it must listen on a fixed port (Kafka's
+ * advertised one), there is one proxy per broker per harness process, started when a run first
+ * needs it, shared by the runs that use it at the same time, and stopped when the last of them
+ * ends (also on errors); runs with network faults there run alone (certify/parallel.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { adapterFor } from '../brokers/registry.ts';
 import { sleep } from '../deadline.ts';
 import type { BrokerInfo } from '../model/broker.ts';
@@ -47,12 +51,17 @@ export function assertNetworkFaultsSupported(info: BrokerInfo): void {
   adapterFor(info.kind).consumerPath.check(info);
 }
 
+/** True when each run gets a proxy path of its own (the proxy may listen on any port). */
+export function ownConsumerPath(info: BrokerInfo): boolean {
+  return adapterFor(info.kind).consumerPath.plan(info).listenPort === 0;
+}
+
 /** Opens (or joins) the consumers' proxied path to `info`'s broker. */
 export async function openConsumerPath(info: BrokerInfo): Promise<ConsumerPath> {
-  const key = info.containerId;
+  const { listenPort, target } = adapterFor(info.kind).consumerPath.plan(info);
+  const key = listenPort === 0 ? `${info.containerId}/${randomUUID()}` : info.containerId;
   let shared = proxies.get(key);
   if (!shared) {
-    const { listenPort, target } = adapterFor(info.kind).consumerPath.plan(info);
     const created: Shared = { proxy: TcpProxy.start({ target, port: listenPort }), users: 0 };
     shared = created;
     proxies.set(key, created);

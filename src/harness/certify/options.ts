@@ -1,4 +1,5 @@
 /** certify()'s options, their defaults, and their validation. */
+import { availableParallelism } from 'node:os';
 import { brokerVersion, type BrokerName } from '../../brokers/registry.ts';
 import { AckcheckError, describeError } from '../../errors.ts';
 import type { BrokerInfo, BrokerKind } from '../../model/broker.ts';
@@ -79,8 +80,21 @@ export interface CertifyOptions {
    * settle by then is a `stuck-processing` finding. Default 10 000.
    */
   processTimeoutMs?: number;
+  /**
+   * Runs at once on the shared broker (each with its own topic/queue, group and namespace); runs
+   * with broker faults, or Kafka network faults (one proxy per broker), run alone. Seed and path
+   * replay as with 1, and shrinking is one run at a time. Default DEFAULT_CONCURRENCY: the
+   * machine's cores, at least 2, at most 4 (a run mostly waits on the broker and its workers).
+   */
+  concurrency?: number;
   onProgress?: (event: CertifyProgress) => void;
 }
+
+/**
+ * The cores, 2..4: a run spends most of its time waiting (group join, acknowledgements, the drain),
+ * so two share a 2-core machine well; more than 4 crowd the broker the runs share.
+ */
+export const DEFAULT_CONCURRENCY = Math.min(4, Math.max(2, availableParallelism()));
 
 /** Fails eagerly on options out of range, naming certify() and the accepted values. */
 export function validateCertifyOptions(options: CertifyOptions): void {
@@ -96,6 +110,7 @@ export function validateCertifyOptions(options: CertifyOptions): void {
     maxMessages: options.maxMessages,
     minMessages: options.minMessages,
     processTimeoutMs: options.processTimeoutMs,
+    concurrency: options.concurrency,
   })) {
     if (value !== undefined && !(Number.isInteger(value) && value > 0))
       fail(`${name} must be a positive integer, got ${value}`);
