@@ -48,6 +48,11 @@ export interface ProvisionedTarget extends AsyncDisposable {
   readonly name: string;
 }
 
+/** remaining() over one connection, reopened after an error (a broker fault drops it). */
+export interface RemainingCounter extends AsyncDisposable {
+  count(): Promise<number>;
+}
+
 /** A built-in runtime family for one broker (a client library). */
 export interface BrokerClient {
   /** Short name used by `--client` and reports: `kafkajs`, `amqplib`, … */
@@ -102,6 +107,8 @@ export interface BrokerAdapter {
     target: RunTarget,
     notice: (message: string) => void,
   ): Promise<number | undefined>;
+  /** The same count, asked many times over one connection (the drain polls it); dispose to close. */
+  openRemaining(info: BrokerInfo, target: RunTarget): Promise<RemainingCounter>;
   readonly consumerPath: ConsumerPathPlan;
   /** Publish-then-consume sessions for health checks and broker tests. */
   openRoundTripper(info: BrokerInfo, options: RoundTripOptions): Promise<RoundTripper>;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartedBroker } from '../brokers/container/started-broker.ts';
-import { produce, remaining } from '../brokers/producer.ts';
+import { produce } from '../brokers/producer.ts';
 import { adapterFor } from '../brokers/registry.ts';
 import { check } from '../check/index.ts';
 import { sleep } from '../deadline.ts';
@@ -98,6 +98,7 @@ async function runSteps(
     ? await openConsumerPath(info)
     : undefined;
   const { target } = provisioned;
+  await using counter = await adapterFor(info.kind).openRemaining(info, target);
   clock.mark('provisioned');
   await produce(
     info,
@@ -133,7 +134,7 @@ async function runSteps(
     drained = await drain(
       {
         pool,
-        remaining: () => remaining(info, target),
+        remaining: () => counter.count(),
         // RabbitMQ's queue count leaves out unacknowledged deliveries: the adapter asks the broker.
         unacknowledged: () =>
           adapterFor(info.kind).unacknowledged?.(info, target, (m) => options.onNotice?.(m)) ??

@@ -6,7 +6,7 @@ import { probeKafka, provisionTopic } from './admin.ts';
 import { openKafkaRoundTripper } from './roundtrip.ts';
 import { kafkaRecipe } from './recipe.ts';
 import { kafkaRuntime } from './runtime.ts';
-import { kafkaLag, openKafkaSender } from './sender.ts';
+import { kafkaLag, openKafkaLag, openKafkaSender } from './sender.ts';
 
 export const KAFKA_VERSIONS = [
   {
@@ -69,6 +69,7 @@ export const kafka: BrokerAdapter = {
   },
   openSender: openKafkaSender,
   remaining: kafkaLag,
+  openRemaining: openKafkaLag,
   consumerPath: {
     check(info) {
       if (info.proxied) return;

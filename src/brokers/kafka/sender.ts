@@ -2,7 +2,7 @@
 import type { BrokerInfo } from '../../model/broker.ts';
 import type { Message } from '../../model/message.ts';
 import { encodeMessage, HEADERS, type RunTarget } from '../../runtime/runtime.ts';
-import type { Sender } from '../adapter.ts';
+import type { RemainingCounter, Sender } from '../adapter.ts';
 import { kafkaClient } from './client.ts';
 
 function topicOf(target: RunTarget): { topic: string; groupId: string } {
@@ -35,20 +35,42 @@ export async function openKafkaSender(info: BrokerInfo, target: RunTarget): Prom
 
 /** The group's lag: messages between its committed offset (or the log start) and the end, over all partitions. */
 export async function kafkaLag(info: BrokerInfo, target: RunTarget): Promise<number> {
+  await using counter = await openKafkaLag(info, target);
+  return counter.count();
+}
+
+type Admin = ReturnType<ReturnType<typeof kafkaClient>['admin']>;
+
+/** The group's lag over one admin connection (a new connection per drain poll cost ~100 ms). */
+export async function openKafkaLag(info: BrokerInfo, target: RunTarget): Promise<RemainingCounter> {
   const { topic, groupId } = topicOf(target);
-  const admin = kafkaClient(info).admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    let lag = 0;
-    for (const end of ends) {
-      const c = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-      const start = BigInt(c) < 0n ? BigInt(end.low) : BigInt(c);
-      lag += Number(BigInt(end.high) - start);
-    }
-    return lag;
-  } finally {
-    await admin.disconnect();
-  }
+  let admin: Admin | undefined;
+  const drop = async () => {
+    const a = admin;
+    admin = undefined;
+    await a?.disconnect().catch(() => undefined);
+  };
+  return {
+    async count() {
+      try {
+        if (!admin) {
+          admin = kafkaClient(info).admin();
+          await admin.connect();
+        }
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        let lag = 0;
+        for (const end of ends) {
+          const c = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+          const start = BigInt(c) < 0n ? BigInt(end.low) : BigInt(c);
+          lag += Number(BigInt(end.high) - start);
+        }
+        return lag;
+      } catch (error) {
+        await drop(); // reconnect on the next count (the broker may have restarted)
+        throw error;
+      }
+    },
+    [Symbol.asyncDispose]: drop,
+  };
 }

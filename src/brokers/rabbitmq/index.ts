@@ -5,7 +5,7 @@ import { probeRabbitmq, provisionQueue } from './admin.ts';
 import { rabbitmqRecipe } from './recipe.ts';
 import { openRabbitmqRoundTripper } from './roundtrip.ts';
 import { rabbitmqRuntime } from './runtime.ts';
-import { openRabbitmqSender, rabbitmqReady } from './sender.ts';
+import { openRabbitmqReady, openRabbitmqSender, rabbitmqReady } from './sender.ts';
 import { sharedUnackedCounter } from './unacked.ts';
 
 export const RABBITMQ_VERSIONS = [
@@ -73,6 +73,7 @@ export const rabbitmq: BrokerAdapter = {
     target.kind === 'rabbitmq'
       ? sharedUnackedCounter(info, notice)(target.queue)
       : Promise.resolve(undefined),
+  openRemaining: openRabbitmqReady,
   consumerPath: {
     check: () => undefined,
     plan: (info) => ({ listenPort: 0, target: { host: info.host, port: info.port } }),

@@ -3,7 +3,7 @@ import amqp from 'amqplib';
 import type { BrokerInfo } from '../../model/broker.ts';
 import type { Message } from '../../model/message.ts';
 import { encodeMessage, HEADERS, type RunTarget } from '../../runtime/runtime.ts';
-import type { PublishPosition, Sender } from '../adapter.ts';
+import type { PublishPosition, RemainingCounter, Sender } from '../adapter.ts';
 import { amqpUrl } from './admin.ts';
 
 function queueOf(target: RunTarget): string {
@@ -39,14 +39,42 @@ export async function openRabbitmqSender(info: BrokerInfo, target: RunTarget): P
  * through the history (a live worker inside a stall still holds its delivery).
  */
 export async function rabbitmqReady(info: BrokerInfo, target: RunTarget): Promise<number> {
+  await using counter = await openRabbitmqReady(info, target);
+  return counter.count();
+}
+
+type Connection = Awaited<ReturnType<typeof amqp.connect>>;
+type Channel = Awaited<ReturnType<Connection['createChannel']>>;
+
+/** Ready messages over one connection (the drain polls it), reopened after an error. */
+export async function openRabbitmqReady(info: BrokerInfo, target: RunTarget): Promise<RemainingCounter> {
   const queue = queueOf(target);
-  const connection = await amqp.connect(amqpUrl(info));
-  connection.on('error', () => undefined);
-  try {
-    const channel = await connection.createChannel();
-    const { messageCount } = await channel.checkQueue(queue);
-    return messageCount;
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
+  let open: { connection: Connection; channel: Channel } | undefined;
+  const drop = async () => {
+    const o = open;
+    open = undefined;
+    await o?.connection.close().catch(() => undefined);
+  };
+  return {
+    async count() {
+      try {
+        if (!open) {
+          const connection = await amqp.connect(amqpUrl(info));
+          connection.on('error', () => undefined);
+          const channel = await connection.createChannel().catch(async (error: unknown) => {
+            await connection.close().catch(() => undefined);
+            throw error;
+          });
+          channel.on('error', () => undefined);
+          open = { connection, channel };
+        }
+        const { messageCount } = await open.channel.checkQueue(queue);
+        return messageCount;
+      } catch (error) {
+        await drop(); // a failed checkQueue closes the channel; a broker fault closes the connection
+        throw error;
+      }
+    },
+    [Symbol.asyncDispose]: drop,
+  };
 }

@@ -14,9 +14,13 @@ import { openProcessing } from '../worker-exits.ts';
 /** No progress for this long after the faults healed: replace the consumers. */
 export const STUCK_MS = 8_000;
 export const MAX_REFRESHES = 3;
-/** The history must be this quiet before a run counts as drained. */
-export const QUIET_MS = 750;
-export const POLL_MS = 250;
+/**
+ * The history must be this quiet before a run counts as drained: long enough for a broker to
+ * hand back the deliveries of a consumer that just died (RabbitMQ requeues on the closed
+ * connection within milliseconds). Each poll is one count over the run's open connection.
+ */
+export const QUIET_MS = 500;
+export const POLL_MS = 100;
 
 /** What the drain needs of the consumer pool (src/harness/worker-pool.ts). */
 export interface DrainPool {
