@@ -7,7 +7,7 @@
  *     plain client loop, both on the same pre-published messages.
  *
  *   node bench/engine.bench.ts [--broker kafka-4.4,rabbitmq-4.0] [--runs 10] [--messages 2000]
- *                              [--parts runs,detection,overhead]
+ *                              [--parts runs,detection,overhead] [--concurrency 2]
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,7 @@ import { provisionQueue } from '../src/brokers/rabbitmq/admin.ts';
 import { rabbitmqRuntime } from '../src/brokers/rabbitmq/runtime.ts';
 import type { RunTarget } from '../src/runtime/runtime.ts';
 import { table } from '../src/cli/output.ts';
-import { certify } from '../src/harness/certify.ts';
+import { certify, DEFAULT_CONCURRENCY } from '../src/harness/certify.ts';
 import type { Message } from '../src/model/message.ts';
 
 const { values } = parseArgs({
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '10' },
     messages: { type: 'string', default: '2000' },
     parts: { type: 'string', default: 'runs,detection,overhead' },
+    /** Runs at once in `runs` (default: certify()'s DEFAULT_CONCURRENCY). */
+    concurrency: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -47,9 +49,17 @@ const overhead: string[][] = [];
 for (const info of fleet.infos) {
   const base = { broker: info, semantics: 'at-least-once' as const, maxMessages: 20 };
   if (parts.has('runs')) {
-    const upsert = { ...base, processor: fixture('sqlite-upsert.ts'), seed: 1, runs };
+    const upsert = {
+      ...base,
+      processor: fixture('sqlite-upsert.ts'),
+      seed: 1,
+      runs,
+      ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+    };
     const clean = await certify({ ...upsert, faults: [] });
     const faulty = await certify(upsert);
+    if (!clean.ok || !faulty.ok)
+      console.error(`${info.id}: NOT A PASS`, clean.status, faulty.status, faulty.reason);
     rows.push([info.id, perMinute(clean.runs, clean.durationMs), perMinute(faulty.runs, faulty.durationMs)]);
     console.error(`${info.id}: runs/min done`);
   }
@@ -86,7 +96,9 @@ for (const info of fleet.infos) {
 }
 
 if (rows.length) {
-  console.log('\nproperty runs per minute (upsert, <= 20 messages, seed 1):');
+  console.log(
+    `\nproperty runs per minute (upsert, <= 20 messages, seed 1, concurrency ${values.concurrency ?? DEFAULT_CONCURRENCY}):`,
+  );
   console.log(table(['broker', 'fault-free', 'with faults'], rows));
 }
 if (detection.length) {

@@ -48,6 +48,9 @@ export interface RunScenarioOptions {
 
 export type { RunOutcome } from '../model/results.ts';
 
+/** How long the workers get to stop gracefully once the run drained (then SIGKILL). */
+const TEARDOWN_GRACE_MS = 150;
+
 /** setup() may migrate a schema or fill a pool: a longer deadline than one process() call. */
 const SETUP_TIMEOUT_MS = 60_000;
 
@@ -150,9 +153,10 @@ async function runSteps(
     );
     clock.mark('drained');
   } finally {
-    // Everything is consumed and committed: a short grace is enough (kafkajs's graceful
-    // disconnect can take seconds; the history is already on disk).
-    await pool.close(1_000);
+    // Everything is consumed and committed, and the history is on disk (written synchronously):
+    // a short grace is enough. kafkajs's graceful disconnect (leaving a group no one will use
+    // again) took the full second on every Kafka run (bench/phases.bench.ts).
+    await pool.close(TEARDOWN_GRACE_MS);
     producerLog.close();
     harnessLog.close();
     clock.mark('closed');
