@@ -20,6 +20,7 @@ import { ParallelRuns, plannedScenarios, runsAlone } from './certify/parallel.ts
 import { certifyResult } from './certify/result.ts';
 import { openCertification } from './certify/setup.ts';
 import { runScenario } from './run-scenario.ts';
+import { holdSpares } from './spare-workers.ts';
 
 export type { ReplayFile } from './replay-file.ts';
 export { type CertifyOptions, DEFAULT_CONCURRENCY, DEFAULT_FAULT_KINDS } from './certify/options.ts';
@@ -29,6 +30,8 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   validateCertifyOptions(options);
   const began = Date.now();
   await using c = await openCertification(options);
+  const releaseSpares = holdSpares();
+  await using _spares = { [Symbol.asyncDispose]: releaseSpares }; // also when a run throws
   // Extra runs top up the ones lost to infrastructure errors; the loop stops at the requested count.
   const numRuns = c.generation.runs + MAX_RUN_ERRORS;
   const parallel = new ParallelRuns(
@@ -64,6 +67,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
   });
   await loop.close();
   await parallel.close();
+  await releaseSpares();
   return certifyResult(c, loop, {
     semantics: options.semantics,
     began,

@@ -2,14 +2,20 @@
  * The consumer workers of one run: child processes started with the run's config, replaced
  * at once when one dies (a crash fault, or a lost connection), stopped gracefully at the end.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, type StdioOptions } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withTimeout } from '../deadline.ts';
 import { AckcheckError } from '../errors.ts';
 import { isSelfExit, MAX_SELF_EXITS, openProcessing, type WorkerExit } from './worker-exits.ts';
 import { readHistoryFile } from '../history/history.ts';
-import { WORKER_ENV, type WorkerConfig, type WorkerMessage } from '../workers/worker-config.ts';
+import {
+  type SpareAssignment,
+  WORKER_ENV,
+  type WorkerConfig,
+  type WorkerMessage,
+} from '../workers/worker-config.ts';
+import { takeSpare } from './spare-workers.ts';
 
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const WORKER_ENTRY = fileURLToPath(new URL(`../workers/worker-main${ext}`, import.meta.url));
@@ -115,16 +121,7 @@ export class WorkerPool {
       historyFile,
       faults: this.#faults.pendingPhaseFaults(),
     };
-    const child = fork(WORKER_ENTRY, [], {
-      env: { ...process.env, [WORKER_ENV]: JSON.stringify(config) },
-      // ACKCHECK_DEBUG_WORKERS=1 shows the workers' output (with ACKCHECK_KAFKAJS_LOG=info, kafkajs's too).
-      stdio: [
-        'ignore',
-        process.env.ACKCHECK_DEBUG_WORKERS ? 'inherit' : 'ignore',
-        process.env.ACKCHECK_DEBUG_WORKERS ? 'inherit' : 'pipe',
-        'ipc',
-      ],
-    });
+    const child = this.#startProcess(config);
     const live: Live = {
       name,
       child,
@@ -163,6 +160,22 @@ export class WorkerPool {
     });
     await withTimeout(started, 60_000, `worker ${name} did not start consuming within 60 s`);
     return name;
+  }
+
+  /** A warm spare given this worker's config (see spare-workers.ts), else a fresh process. */
+  #startProcess(config: WorkerConfig): ChildProcess {
+    // ACKCHECK_DEBUG_WORKERS=1 shows the workers' output (with ACKCHECK_KAFKAJS_LOG=info, kafkajs's too).
+    const debug = process.env.ACKCHECK_DEBUG_WORKERS ? 'inherit' : undefined;
+    const stdio: StdioOptions = ['ignore', debug ?? 'ignore', debug ?? 'pipe', 'ipc'];
+    const { processorModule, runtime, broker } = this.#config;
+    const spare = process.env.ACKCHECK_NO_SPARE_WORKERS
+      ? undefined
+      : takeSpare(WORKER_ENTRY, { processorModule, runtime, brokerKind: broker.kind }, stdio);
+    if (spare) {
+      spare.send({ type: 'config', config } satisfies SpareAssignment);
+      return spare;
+    }
+    return fork(WORKER_ENTRY, [], { env: { ...process.env, [WORKER_ENV]: JSON.stringify(config) }, stdio });
   }
 
   #exited(live: Live, lane: string, generation: number, code: number | null, signal: string | null): void {

@@ -24,6 +24,8 @@ export interface WorkerConfig {
 /** Messages a worker sends to the harness over IPC. */
 export type WorkerMessage =
   | { readonly type: 'started' }
+  /** A spare loaded its modules and listens for its config (IPC messages before that are lost). */
+  | { readonly type: 'spare-ready' }
   /** The runtime's start() resolved: it consumes (Kafka: subscribed; the group join may follow). */
   | { readonly type: 'consuming' }
   | { readonly type: 'ack' }
@@ -35,3 +37,17 @@ export type WorkerMessage =
   | { readonly type: 'exiting'; readonly reason: string };
 
 export const WORKER_ENV = 'ACKCHECK_WORKER';
+
+/** A spare worker (src/harness/spare-workers.ts) preloads these and waits for its config. */
+export interface SpareSpec {
+  readonly processorModule: string;
+  readonly runtime: RuntimeSpec;
+  readonly brokerKind: BrokerInfo['kind'];
+}
+export const SPARE_ENV = 'ACKCHECK_WORKER_SPARE';
+
+/** What the harness sends a spare worker over IPC to make it a run's worker. */
+export interface SpareAssignment {
+  readonly type: 'config';
+  readonly config: WorkerConfig;
+}

@@ -12,9 +12,41 @@ import { InWorkerNemesis } from '../nemesis/in-worker.ts';
 import { settleWithin } from './settle-within.ts';
 import { HistoryWriter } from '../history/history.ts';
 import { loadProcessor, loadRuntime } from './load.ts';
-import { WORKER_ENV, type WorkerConfig, type WorkerMessage } from './worker-config.ts';
+import {
+  SPARE_ENV,
+  type SpareAssignment,
+  type SpareSpec,
+  WORKER_ENV,
+  type WorkerConfig,
+  type WorkerMessage,
+} from './worker-config.ts';
 
-const config = JSON.parse(process.env[WORKER_ENV] ?? 'null') as WorkerConfig | null;
+/**
+ * The config from the environment, or (a spare) the one the harness sends once a run takes
+ * this process: until then it loads the processor and runtime modules, so the run does not wait.
+ */
+async function workerConfig(): Promise<WorkerConfig | null> {
+  const fromEnv = process.env[WORKER_ENV];
+  const spare = process.env[SPARE_ENV];
+  if (fromEnv || !spare) return JSON.parse(fromEnv ?? 'null') as WorkerConfig | null;
+  const orphaned = () => process.exit(0); // the harness went away before a run took this spare
+  process.once('disconnect', orphaned);
+  const assigned = new Promise<WorkerConfig>((resolve) =>
+    process.on('message', (m: SpareAssignment) => {
+      if (m?.type !== 'config') return;
+      process.off('disconnect', orphaned);
+      resolve(m.config);
+    }),
+  );
+  const spec = JSON.parse(spare) as SpareSpec;
+  // Errors are met again, and reported, when the run's worker loads them for real.
+  await loadProcessor(spec.processorModule).catch(() => undefined);
+  await loadRuntime(spec.runtime, spec.brokerKind).catch(() => undefined);
+  process.send?.({ type: 'spare-ready' } satisfies WorkerMessage);
+  return assigned;
+}
+
+const config = await workerConfig();
 if (!config) {
   console.error(`worker: ${WORKER_ENV} is not set; workers are started by the ackcheck harness`);
   process.exit(2);

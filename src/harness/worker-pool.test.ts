@@ -1,0 +1,61 @@
+/**
+ * The pool's worker processes, without a broker (an idle runtime): warm spares serve the
+ * workers after the first (spare-workers.ts), each a real process of its own that a kill ends
+ * and the pool replaces, and nothing outlives the certification that held them.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { holdSpares, spareStats } from './spare-workers.ts';
+import { WorkerPool } from './worker-pool.ts';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const info = { id: 'rabbitmq-4.0', kind: 'rabbitmq', host: '127.0.0.1', port: 1 } as never;
+
+function pool() {
+  return new WorkerPool(
+    {
+      dir: mkdtempSync(join(tmpdir(), 'ackcheck-pool-')),
+      processorModule: here('../../fixtures/processors/noop.ts'),
+      runtime: { module: here('./__fixtures__/idle-runtime.ts') },
+      broker: info,
+      target: { kind: 'rabbitmq', queue: 'q', prefetch: 1 },
+      namespace: 'ns',
+      runStart: Date.now(),
+      processTimeoutMs: 1_000,
+    },
+    {
+      pendingPhaseFaults: () => [],
+      markFired: () => undefined,
+      onAck: () => undefined,
+      fire: () => undefined,
+    },
+  );
+}
+
+describe('worker pool with warm spares', () => {
+  it('starts workers from spares, replaces a killed one with a new process, and stops them all', async () => {
+    const release = holdSpares();
+    const takenBefore = spareStats().taken;
+    const first = pool();
+    await first.add(); // a fresh process; spares are forked behind it
+    await first.close(100);
+    for (let i = 0; i < 200 && spareStats().ready < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const second = pool();
+    const names = [await second.add(), await second.add()];
+    expect(names).toEqual(['w1', 'w2']);
+    expect(second.size).toBe(2);
+    await second.kill('w1');
+    for (let i = 0; i < 100 && !second.names().includes('w1#2'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(second.names()).toContain('w1#2'); // a crash is a real process death, and replaced
+    expect(second.selfExits).toEqual([]); // killed from outside: not a self-exit
+    await second.close(100);
+    expect(second.size).toBe(0);
+    expect(spareStats().taken - takenBefore).toBeGreaterThanOrEqual(2);
+    await release();
+    expect(spareStats().forked).toBe(0);
+  }, 30_000);
+});
