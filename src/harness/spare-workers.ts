@@ -87,6 +87,7 @@ export async function closeSpares(): Promise<void> {
       (child) =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.ref(); // an unreferenced child's exit would not keep the harness waiting for it
           child.once('exit', () => resolve());
           child.kill('SIGKILL');
         }),

@@ -21,6 +21,8 @@ const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const WORKER_ENTRY = fileURLToPath(new URL(`../workers/worker-main${ext}`, import.meta.url));
 /** A worker that keeps dying is a liveness problem of the run, not a reason to loop forever. */
 const MAX_STARTS = 40;
+/** A lane's processes start at most this often (a fresh Node process took about this long). */
+const MIN_LANE_MS = 500;
 
 export type PoolConfig = Omit<WorkerConfig, 'worker' | 'historyFile' | 'faults'> & {
   readonly dir: string;
@@ -49,6 +51,7 @@ interface Live {
   readonly child: ChildProcess;
   readonly historyFile: string;
   stderr: string;
+  readonly spawnedAt: number;
   stopping: boolean;
   started: boolean;
   announced: boolean;
@@ -127,6 +130,7 @@ export class WorkerPool {
       child,
       historyFile,
       stderr: '',
+      spawnedAt: Date.now(),
       stopping: false,
       started: false,
       announced: false,
@@ -192,10 +196,16 @@ export class WorkerPool {
         stderr: live.stderr,
       });
     if (stopping || this.failure || this.crashLooping) return;
-    // A crash (or a lost connection): start the replacement at once, in the same lane.
-    void this.#spawn(lane, generation + 1).catch((error: unknown) => {
-      if (error instanceof AckcheckError) this.failure ??= error;
-    });
+    // A crash (or a lost connection): start the replacement at once, in the same lane, but not
+    // sooner than MIN_LANE_MS after the process it replaces started: a warm spare starts in
+    // milliseconds, and a broker that drops every new connection would use up MAX_STARTS at once.
+    const wait = Math.max(0, live.spawnedAt + MIN_LANE_MS - Date.now());
+    setTimeout(() => {
+      if (this.#closed || this.failure) return;
+      void this.#spawn(lane, generation + 1).catch((error: unknown) => {
+        if (error instanceof AckcheckError) this.failure ??= error;
+      });
+    }, wait);
   }
 
   /** Graceful stop of one worker (SIGTERM; SIGKILL after `graceMs`). */
