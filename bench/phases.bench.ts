@@ -63,13 +63,19 @@ for (const broker of fleet.brokers) {
     const scenarios = fc.sample(arbitrary, { seed: Number(values.seed), numRuns: runs });
     const timings: RunTimings[] = [];
     const began = Date.now();
+    let errors = 0;
     for (const scenario of scenarios) {
       const outcome = await runScenario(scenario, {
         broker,
         processorModule,
         runtime: { builtin: kind, semantics: 'at-least-once' },
         workDir,
+      }).catch((error: unknown) => {
+        errors += 1;
+        console.error(`${broker.id} ${label}: run error: ${String(error)}`);
+        return undefined;
       });
+      if (!outcome) continue;
       if (outcome.verdict.valid === false)
         console.error(`${broker.id} ${label}: FALSE ALARM`, outcome.verdict);
       if (outcome.timings) timings.push(outcome.timings);
@@ -79,7 +85,7 @@ for (const broker of fleet.brokers) {
       const xs = timings.flatMap((t) => (t[p] === undefined ? [] : [t[p]]));
       return xs.length ? String(median(xs)) : '-';
     };
-    rows.push([broker.id, label, ...PHASES.map(cell), perMinute]);
+    rows.push([broker.id, label, ...PHASES.map(cell), perMinute, String(errors)]);
     console.error(`${broker.id} ${label} done`);
   }
 }
@@ -87,4 +93,4 @@ rmSync(workDir, { recursive: true, force: true });
 console.log(
   `\nmedian ms per phase, ${runs} runs each (upsert, <= 20 messages, seed ${values.seed}, one at a time):`,
 );
-console.log(table(['broker', 'faults', ...PHASES, 'runs/min'], rows));
+console.log(table(['broker', 'faults', ...PHASES, 'runs/min', 'errors'], rows));
