@@ -2,17 +2,15 @@
  * Runs in parallel on a real broker (certify/parallel.ts): with concurrency on, a correct
  * processor passes every run under consumer faults (the runs share the broker, each with its
  * own queue, group, namespace and proxy path), and a broken one is caught, shrunk one run at a
- * time, and its counterexample replays; the reported seed and path redraw the failing run's
- * scenario. Bounded: RabbitMQ, a few runs of up to 5 messages, short time limits.
+ * time, and its counterexample replays (the plan matching fast-check's draws, seed and path
+ * included, is unit-tested in certify/parallel.test.ts). Bounded: RabbitMQ, a few runs of up
+ * to 5 messages, short time limits.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scenarioArbitrary } from '../generate/index.ts';
-import type { Scenario } from '../model/scenario.ts';
 import { brokers } from '../vitest/index.ts';
 import { certify } from './certify.ts';
 import { replay } from './replay.ts';
@@ -63,22 +61,10 @@ describe.runIf(rabbit)('runs in parallel', () => {
     });
     expect(result.status, result.reason).toBe('fail');
     const counterexample = result.counterexample as NonNullable<typeof result.counterexample>;
-    expect(result.path).toMatch(/^\d+/);
+
     // The replay file reruns the smallest failing scenario.
     const again = await replay(counterexample.file, { broker });
     expect(again.scenario).toEqual(counterexample.scenario);
-    // Seed and path redraw the counterexample, as certify() drew and shrank it (its settings).
-    const arbitrary = scenarioArbitrary({
-      broker: 'rabbitmq',
-      semantics: 'at-least-once',
-      maxMessages: 5,
-      minMessages: 1,
-      faultKinds: faults,
-      maxFaults: 2,
-      minFaults: 1,
-      maxConsumers: 3,
-    });
-    const [redrawn] = fc.sample(arbitrary, { seed: 3, path: result.path, numRuns: 1 }) as Scenario[];
-    expect(redrawn).toEqual(counterexample.scenario);
+    expect(result.shrinkSteps).toBeGreaterThan(0); // shrunk (verdict cuts included), one run at a time
   }, 240_000);
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scenarioArbitrary } from '../../generate/index.ts';
+import { coverageSweepArbitrary, scenarioArbitrary } from '../../generate/index.ts';
 import type { RunOutcome } from '../../model/results.ts';
 import type { Scenario } from '../../model/scenario.ts';
 import { CertifyLoop } from './loop.ts';
@@ -148,17 +148,42 @@ describe('ParallelRuns', () => {
     }
   });
 
-  it('runs a scenario fast-check asks for that was not planned (a shrink step) directly', async () => {
+  it('runs what fast-check drew when it differs from the plan, and starts nothing ahead before aheadFrom', async () => {
     const ran: Scenario[] = [];
+    const planned = plannedScenarios(arbitrary, 5, 6);
     const parallel = new ParallelRuns(async (s) => (ran.push(s), outcome(s, true)), {
-      concurrency: 2,
-      planned: plannedScenarios(arbitrary, 5, 4),
-      wanted: 4,
-      alone,
+      concurrency: 3,
+      planned,
+      wanted: 6,
+      alone: () => false,
+      aheadFrom: 4,
     });
     const other = fc.sample(arbitrary, { seed: 99, numRuns: 1 })[0] as Scenario;
-    await parallel.run(other);
+    await parallel.run(other); // run 0, drawn differently (e.g. the sweep saw other coverage)
+    await parallel.run(planned[1] as Scenario);
+    expect(ran).toEqual([other, planned[1]]); // nothing ahead before run 4
+    await parallel.run(planned[2] as Scenario); // asks for 2: runs 4 is within reach, not 3 only
+    await parallel.run(planned[3] as Scenario);
     await parallel.close();
-    expect(ran).toEqual([other]);
+    expect(ran.slice(0, 3)).toEqual([other, planned[1], planned[2]]);
+    expect(ran).toContainEqual(planned[4]);
+    expect(parallel.plannedHits).toBe(3);
+  });
+
+  it("plans from a fresh instance of a counting (coverage sweep) arbitrary without disturbing fast-check's", async () => {
+    const sweep = () =>
+      coverageSweepArbitrary(
+        { broker: 'rabbitmq', semantics: 'at-least-once', maxMessages: 6, faultKinds: [], maxConsumers: 3 },
+        { seed: 8, sweepRuns: 5 },
+      );
+    const seen: Scenario[] = [];
+    await fc.check(
+      fc.asyncProperty(sweep(), async (s) => {
+        seen.push(s);
+        return true;
+      }),
+      { seed: 8, numRuns: 12 },
+    );
+    expect(plannedScenarios(sweep(), 8, 12)).toEqual(seen);
   });
 });

@@ -4,9 +4,11 @@
  * same property and seed draws exactly the values of runs 0, 1, 2, …: the same generator, the
  * same random stream, the same per-run bias). So the next few planned scenarios are started
  * ahead, up to `concurrency` at once, and when fast-check asks for run i, its outcome is
- * already on the way. Anything it asks for that is not the next planned scenario (a shrink
- * step) is run directly; once a run failed, nothing more is started ahead, so fast-check's
- * sequential shrink and the path it reports are untouched.
+ * already on the way. A run drawn differently than planned is run as drawn (so a plan can only
+ * cost time, never change what is run), and so is everything after the first failure (shrink
+ * steps, verdict cuts): nothing more is started ahead, so fast-check's sequential shrink and
+ * the path it reports are untouched. The plan is drawn from a fresh instance of the arbitrary:
+ * the coverage sweep's arbitrary counts its draws, and fast-check's must see only its own.
  *
  * Runs share the broker, each with its own topic/queue, group and namespace; a run whose
  * faults reach beyond its own consumers (broker faults, or network faults on a proxy path
@@ -29,6 +31,12 @@ export interface ParallelOptions {
   readonly wanted: number;
   /** True when a scenario must run alone on the broker. */
   readonly alone: (scenario: Scenario) => boolean;
+  /**
+   * Runs before this index are never started ahead: their draws depend on what earlier runs
+   * did (the coverage sweep, generate/coverage-sweep.ts, skips cells earlier runs covered).
+   * Default 0.
+   */
+  readonly aheadFrom?: number;
 }
 
 /** Admits runs in arrival order: shared ones up to a limit together, a run alone by itself. */
@@ -96,12 +104,15 @@ export class ParallelRuns {
   readonly #gate: RunGate;
   readonly #keys: string[];
   readonly #started = new Map<number, Promise<RunOutcome>>();
-  /** Index of the planned scenario fast-check asks for next. */
+  readonly #launched = new Set<number>();
+  /** fast-check's index of the next run it asks for (one call per run until a failure). */
   #cursor = 0;
-  #launched = 0;
   #errors = 0;
-  #ahead = true;
-  /** Runs fast-check asked for that had been started ahead (for tests and figures). */
+  /** A run failed: nothing more starts ahead. */
+  #stopAhead = false;
+  /** fast-check saw a failure: what it asks for now are shrink steps (and verdict cuts). */
+  #shrinking = false;
+  /** Runs fast-check asked for that came from the plan (for tests and figures). */
   plannedHits = 0;
 
   constructor(runOne: RunOne, options: ParallelOptions) {
@@ -113,41 +124,50 @@ export class ParallelRuns {
 
   /** The RunOne CertifyLoop calls: the planned run's outcome, or a direct run. */
   run = (scenario: Scenario): Promise<RunOutcome> => {
-    const planned = this.#keys[this.#cursor] === keyOf(scenario);
-    if (planned && (this.#ahead || this.#started.has(this.#cursor))) {
-      const index = this.#cursor++;
+    if (this.#shrinking) return this.#direct(scenario);
+    const index = this.#cursor++;
+    let outcome: Promise<RunOutcome>;
+    if (this.#keys[index] === keyOf(scenario)) {
       this.plannedHits += 1;
-      this.#launchAhead(index);
-      const outcome = this.#started.get(index) as Promise<RunOutcome>;
+      outcome = this.#started.get(index) ?? this.#launch(index);
       this.#started.delete(index);
-      return outcome;
-    }
-    this.#ahead = false; // a shrink step (or an unplanned value): from here on, one at a time
-    return this.#gate.run(this.#options.alone(scenario), () => this.#runOne(scenario));
+    } else outcome = this.#direct(scenario); // drawn differently than planned: run what fast-check drew
+    this.#launchAhead(index);
+    return outcome.then((o) => {
+      if (o.verdict.valid === false) this.#shrinking = this.#stopAhead = true;
+      return o;
+    });
   };
 
   /** Waits for the runs started ahead (their outcomes are no longer wanted). */
   async close(): Promise<void> {
-    this.#ahead = false;
+    this.#stopAhead = true;
     await Promise.all([...this.#started.values()].map((p) => p.catch(() => undefined)));
   }
 
+  #direct(scenario: Scenario): Promise<RunOutcome> {
+    return this.#gate.run(this.#options.alone(scenario), () => this.#runOne(scenario));
+  }
+
+  #launch(i: number): Promise<RunOutcome> {
+    this.#launched.add(i);
+    const outcome = this.#direct(this.#options.planned[i] as Scenario);
+    this.#started.set(i, outcome);
+    outcome.then(
+      (o) => {
+        if (o.verdict.valid === false) this.#stopAhead = true; // fast-check shrinks next
+      },
+      () => {
+        this.#errors += 1; // a run lost to an error is topped up by the next planned one
+      },
+    );
+    return outcome;
+  }
+
   #launchAhead(index: number): void {
-    const { concurrency, planned, wanted } = this.#options;
+    const { concurrency, planned, wanted, aheadFrom = 0 } = this.#options;
     const until = Math.min(planned.length, index + Math.max(1, concurrency), wanted + this.#errors);
-    while (this.#launched <= index || (this.#ahead && this.#launched < until)) {
-      const i = this.#launched++;
-      const scenario = planned[i] as Scenario;
-      const outcome = this.#gate.run(this.#options.alone(scenario), () => this.#runOne(scenario));
-      this.#started.set(i, outcome);
-      outcome.then(
-        (o) => {
-          if (o.verdict.valid === false) this.#ahead = false; // fast-check shrinks next
-        },
-        () => {
-          this.#errors += 1; // a run lost to an error is topped up by the next planned one
-        },
-      );
-    }
+    for (let i = Math.max(index + 1, aheadFrom); i < until && !this.#stopAhead; i++)
+      if (!this.#launched.has(i)) this.#launch(i);
   }
 }

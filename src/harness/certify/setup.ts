@@ -33,6 +33,13 @@ export interface Certification extends AsyncDisposable {
   readonly generation: GenerationSettings;
   readonly settings: RunSettings;
   readonly arbitrary: fc.Arbitrary<Scenario>;
+  /**
+   * A fresh instance of `arbitrary` (its own draw count) to plan runs in parallel from
+   * (certify/parallel.ts); `sequentialRuns`: the leading runs whose draws depend on what
+   * earlier runs covered (the sweep), never started ahead.
+   */
+  readonly planArbitrary: () => fc.Arbitrary<Scenario>;
+  readonly sequentialRuns: number;
   /** The fault cells the completed runs drew and fired; the arbitrary's sweep reads it. */
   readonly coverage: CoverageTally;
 }
@@ -61,17 +68,8 @@ export async function openCertification(options: CertifyOptions): Promise<Certif
   const generation = generationSettings(options, faults);
   const seed = options.seed ?? Date.now() ^ (Math.random() * 0x100000000);
   const coverage = new CoverageTally(broker.info.kind, options.semantics, faults);
-  return {
-    processorPath,
-    runtime,
-    broker,
-    reportDir,
-    workDir,
-    seed,
-    coverage,
-    generation,
-    settings: resolveRunSettings(options, broker.info.kind, options.semantics),
-    arbitrary: coverageSweepArbitrary(
+  const arbitrary = () =>
+    coverageSweepArbitrary(
       {
         broker: broker.info.kind,
         semantics: options.semantics,
@@ -86,7 +84,20 @@ export async function openCertification(options: CertifyOptions): Promise<Certif
         ...(processor.payload ? { payload: processor.payload } : {}),
       },
       { seed, sweepRuns: sweepRuns(generation.runs), uncovered: () => coverage.uncovered() },
-    ),
+    );
+  return {
+    processorPath,
+    runtime,
+    broker,
+    reportDir,
+    workDir,
+    seed,
+    coverage,
+    generation,
+    settings: resolveRunSettings(options, broker.info.kind, options.semantics),
+    arbitrary: arbitrary(),
+    planArbitrary: arbitrary,
+    sequentialRuns: faults.length > 0 ? sweepRuns(generation.runs) : 0,
     [Symbol.asyncDispose]: async () => fleet?.stop(),
   };
 }
