@@ -47,7 +47,7 @@ describe.runIf(rabbit)('runs in parallel', () => {
     expect(durations).toHaveLength(6);
   }, 180_000);
 
-  it('a broken processor is caught, shrunk, and replays; seed and path redraw its scenario', async () => {
+  it('a broken processor is caught, shrunk one run at a time, and replays', async () => {
     const faults = ['consumer-kill'] as const;
     const result = await certify({
       ...base,
