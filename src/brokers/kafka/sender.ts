@@ -36,7 +36,7 @@ export async function openKafkaSender(info: BrokerInfo, target: RunTarget): Prom
 /** The group's lag: messages between its committed offset (or the log start) and the end, over all partitions. */
 export async function kafkaLag(info: BrokerInfo, target: RunTarget): Promise<number> {
   await using counter = await openKafkaLag(info, target);
-  return counter.count();
+  return await counter.count();
 }
 
 type Admin = ReturnType<ReturnType<typeof kafkaClient>['admin']>;

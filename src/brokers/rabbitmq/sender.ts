@@ -40,7 +40,7 @@ export async function openRabbitmqSender(info: BrokerInfo, target: RunTarget): P
  */
 export async function rabbitmqReady(info: BrokerInfo, target: RunTarget): Promise<number> {
   await using counter = await openRabbitmqReady(info, target);
-  return counter.count();
+  return await counter.count();
 }
 
 type Connection = Awaited<ReturnType<typeof amqp.connect>>;
