@@ -6,7 +6,7 @@
 import { sleep } from '../deadline.ts';
 import type { Delivery, Runtime, RuntimeContext } from '../runtime/runtime.ts';
 import type { Processor } from '../model/processor.ts';
-import { describeError } from '../errors.ts';
+import { describeError, isAckcheckError } from '../errors.ts';
 import type { Phase } from '../model/fault.ts';
 import { InWorkerNemesis } from '../nemesis/in-worker.ts';
 import { settleWithin } from './settle-within.ts';
@@ -182,7 +182,8 @@ async function startRuntime(c: WorkerConfig, ctx: RuntimeContext): Promise<Runti
       break;
     } catch (error) {
       await runtime.stop().catch(() => undefined);
-      if (Date.now() > startDeadline) throw error;
+      // A broker that is down is worth waiting for; a missing client or a bad option is not.
+      if (Date.now() > startDeadline || (isAckcheckError(error) && !error.retriable)) throw error;
       await sleep(500);
       runtime = await loadRuntime(c.runtime, c.broker.kind);
     }

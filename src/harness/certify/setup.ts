@@ -51,6 +51,9 @@ export async function openCertification(options: CertifyOptions): Promise<Certif
   const runtime: RuntimeSpec = options.runtime
     ? { module: resolveModulePath(options.runtime) }
     : builtinRuntime(named ? named.kind : (options.broker as BrokerInfo).kind, options);
+  // An optional client that is not installed fails here (CLIENT_MISSING), before any broker starts.
+  if ('builtin' in runtime && runtime.client)
+    await clientFor(runtime.builtin, runtime.client).runtime({ semantics: runtime.semantics });
   const fleet = named ? await acquireBrokers([named.id]) : undefined;
   const broker = fleet
     ? (fleet.brokers[0] as StartedBroker)
