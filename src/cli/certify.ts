@@ -74,13 +74,15 @@ export function resultSummary(r: CertifyResult) {
   };
 }
 
-function summaryTable(results: readonly CertifyResult[]): string {
+/** The summary table; the runtime column names the client (`kafka-at-least-once/confluent`) or the module's file. */
+export function summaryTable(results: readonly CertifyResult[]): string {
   return table(
-    ['processor', 'broker', 'semantics', 'verdict', 'runs', 'shrink steps', 'time'],
+    ['processor', 'broker', 'semantics', 'runtime', 'verdict', 'runs', 'shrink steps', 'time'],
     results.map((r) => [
       r.processor.split(/[\\/]/).at(-1) ?? r.processor,
       r.broker,
       r.semantics,
+      /\.[cm]?[jt]s$/.test(r.runtime) ? (r.runtime.split(/[\\/]/).at(-1) ?? r.runtime) : r.runtime,
       r.ok ? green(statusWord(r)) : red(statusWord(r)),
       runsDone(r) +
         (r.interrupted ? ' (time limit)' : '') +
