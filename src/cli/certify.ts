@@ -259,6 +259,18 @@ export async function runReplay(
 
 export { cellLabel };
 
+const CERTIFY_HELP = [
+  '',
+  'Exit codes: 0 all certified, 1 an invariant was violated, 2 usage or infrastructure error.',
+  'External brokers: ACKCHECK_KAFKA_BOOTSTRAP=host:port, ACKCHECK_AMQP_URL=amqp://... (no container is started).',
+  '',
+  'Examples:',
+  '  $ ackcheck certify ./src/orders-processor.ts',
+  '  $ ackcheck certify ./src/orders-processor.ts --broker kafka --semantics both --runs 50 --time-limit 15m',
+  '  $ ackcheck certify ./dist/processor.js --broker rabbitmq-4.0 --faults consumer-kill,broker-restart --seed 42',
+  '  $ ackcheck certify --config ci/ackcheck.config.ts --json > result.json',
+].join('\n');
+
 /** Adds `ackcheck certify` to the program. */
 export function registerCertifyCommand(program: Command): void {
   program
@@ -323,20 +335,7 @@ export function registerCertifyCommand(program: Command): void {
       'configuration file [default: ackcheck.config.{ts,js,json} in the working directory]',
     )
     .option('--json', 'print one JSON object on stdout, no progress')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Exit codes: 0 all certified, 1 an invariant was violated, 2 usage or infrastructure error.',
-        'External brokers: ACKCHECK_KAFKA_BOOTSTRAP=host:port, ACKCHECK_AMQP_URL=amqp://... (no container is started).',
-        '',
-        'Examples:',
-        '  $ ackcheck certify ./src/orders-processor.ts',
-        '  $ ackcheck certify ./src/orders-processor.ts --broker kafka --semantics both --runs 50 --time-limit 15m',
-        '  $ ackcheck certify ./dist/processor.js --broker rabbitmq-4.0 --faults consumer-kill,broker-restart --seed 42',
-        '  $ ackcheck certify --config ci/ackcheck.config.ts --json > result.json',
-      ].join('\n'),
-    )
+    .addHelpText('after', CERTIFY_HELP)
     .action(async (processor: string | undefined, opts: CertifyFlags) => {
       process.exitCode = await runCertify(processor, opts);
     });

@@ -17,7 +17,10 @@
  */
 import { sleep } from '../../../../deadline.ts';
 import {
+  type Delivery,
   orderFor,
+  type RuntimeContext,
+  type StepOrder,
   processUntilDone,
   type Runtime,
   type RuntimeOptions,
@@ -50,6 +53,74 @@ function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
   ]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * At-least-once commit of a processed message while it is still ours, retried a few times;
+ * false when given up (stopping, or no longer ours: it comes again to whoever owns it). A commit
+ * that keeps failing throws: reopening the stream reads again from the committed offsets.
+ */
+async function commitOwned(
+  m: PlatformaticMessage,
+  d: Delivery,
+  owned: () => boolean,
+  stopping: () => boolean,
+  backoff: number,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    if (!owned()) return false;
+    try {
+      await m.commit();
+      return true;
+    } catch (error) {
+      if (stopping()) return false;
+      if (attempt >= COMMIT_ATTEMPTS)
+        throw new Error(`commit of ${d.partition}:${d.offset} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
+      await sleep(backoff);
+    }
+  }
+}
+
+/** What the runtime does with each message of the stream, in the order its semantics asks. */
+function messageHandler(
+  ctx: RuntimeContext,
+  c: PlatformaticConsumer,
+  order: StepOrder,
+  backoff: number,
+  stopping: () => boolean,
+): (m: PlatformaticMessage) => Promise<void> {
+  const seen = new Set<string>();
+  const owns = (m: PlatformaticMessage) => platformaticOwns(c, m);
+  return async (m: PlatformaticMessage): Promise<void> => {
+    if (!owns(m)) return; // fetched before a rebalance: the owner reads it again
+    const d = platformaticDelivery(m, seen);
+    ctx.delivered(d);
+    if (order === 'process-then-ack') {
+      // Abandoned (stopping, or no longer ours): it comes again to whoever owns it.
+      if (
+        await processUntilDone(
+          ctx,
+          d,
+          () => !stopping() && owns(m),
+          () => sleep(backoff),
+        )
+      )
+        return;
+      if (!(await commitOwned(m, d, () => owns(m), stopping, backoff))) return;
+      ctx.acknowledged(d);
+    } else {
+      try {
+        await m.commit();
+      } catch (error) {
+        ctx.log(`commit of ${d.partition}:${d.offset} failed, message skipped: ${(error as Error).message}`);
+        return;
+      }
+      ctx.acknowledged(d);
+      await ctx.process(d).catch(() => undefined); // at-most-once: a failure is recorded, not retried
+    }
+  };
+}
+
 export function platformaticRuntime(options: RuntimeOptions): Runtime {
   const order = orderFor(options);
   const backoff = options.retryBackoffMs ?? 200;
@@ -64,53 +135,7 @@ export function platformaticRuntime(options: RuntimeOptions): Runtime {
     async start(ctx) {
       const { consumer: c, consume } = await platformaticConsumerFor(ctx);
       consumer = c;
-      const seen = new Set<string>();
-      const owns = (m: PlatformaticMessage) => platformaticOwns(c, m);
-
-      const handle = async (m: PlatformaticMessage): Promise<void> => {
-        if (!owns(m)) return; // fetched before a rebalance: the owner reads it again
-        const d = platformaticDelivery(m, seen);
-        ctx.delivered(d);
-        if (order === 'process-then-ack') {
-          // Abandoned (stopping, or no longer ours): it comes again to whoever owns it.
-          if (
-            await processUntilDone(
-              ctx,
-              d,
-              () => !stopping && owns(m),
-              () => sleep(backoff),
-            )
-          )
-            return;
-          for (let attempt = 1; ; attempt++) {
-            if (!owns(m)) return;
-            try {
-              await m.commit();
-              break;
-            } catch (error) {
-              if (stopping) return;
-              if (attempt >= COMMIT_ATTEMPTS)
-                // Reopening the stream reads again from the committed offsets: the message comes again.
-                throw new Error(`commit of ${d.partition}:${d.offset} failed: ${(error as Error).message}`, {
-                  cause: error,
-                });
-              await sleep(backoff);
-            }
-          }
-          ctx.acknowledged(d);
-        } else {
-          try {
-            await m.commit();
-          } catch (error) {
-            ctx.log(
-              `commit of ${d.partition}:${d.offset} failed, message skipped: ${(error as Error).message}`,
-            );
-            return;
-          }
-          ctx.acknowledged(d);
-          await ctx.process(d).catch(() => undefined); // at-most-once: a failure is recorded, not retried
-        }
-      };
+      const handle = messageHandler(ctx, c, order, backoff, () => stopping);
 
       const open = async (): Promise<PlatformaticStream | undefined> => {
         const since = Date.now();
