@@ -15,13 +15,15 @@ import { sleep } from '../deadline.ts';
 import { harnessInjector } from '../nemesis/harness-injector.ts';
 import { isNetworkFault, openConsumerPath } from '../nemesis/network.ts';
 import { FaultSchedule } from '../nemesis/schedule.ts';
+import type { BrokerInfo } from '../model/broker.ts';
 import type { Processor } from '../model/processor.ts';
+import type { RunTarget } from '../runtime/runtime.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { HistoryWriter, mergeHistories, readHistoryFile } from '../history/history.ts';
 import { loadProcessor } from '../workers/load.ts';
 import type { RuntimeSpec } from '../workers/worker-config.ts';
 import { DEFAULT_PROCESS_TIMEOUT_MS, processorCall, takeSnapshot } from './processor-calls.ts';
-import { drain } from './run/drain.ts';
+import { type DrainDeps, drain } from './run/drain.ts';
 import { referenceFor, unprocessedIds } from './run/reference.ts';
 import { RunClock, runTimings } from './run/timings.ts';
 import { describeExits } from './worker-exits.ts';
@@ -103,14 +105,7 @@ async function runSteps(
   const { target } = provisioned;
   await using counter = await adapterFor(info.kind).openRemaining(info, target);
   clock.mark('provisioned');
-  await produce(
-    info,
-    target,
-    scenario.messages,
-    new Set(scenario.producerDuplicates),
-    (r) => producerLog.record({ type: 'produce', ...r }),
-    Date.now() + 60_000,
-  );
+  await produceScenario(info, target, scenario, producerLog);
   clock.mark('produced');
 
   const schedule = new FaultSchedule(scenario.faults, (e) => harnessLog.record(e));
@@ -135,20 +130,7 @@ async function runSteps(
     clock.mark('workersStarted');
     schedule.checkProgress();
     drained = await drain(
-      {
-        pool,
-        remaining: () => counter.count(),
-        // RabbitMQ's queue count leaves out unacknowledged deliveries: the adapter asks the broker.
-        unacknowledged: () =>
-          adapterFor(info.kind).unacknowledged?.(info, target, (m) => options.onNotice?.(m)) ??
-          Promise.resolve(undefined),
-        settled: () => schedule.settled(),
-        lastHealAt: () => schedule.lastHealAt,
-        readHistory: readHistoryFile,
-        record: (e) => harnessLog.record(e),
-        now: Date.now,
-        sleep,
-      },
+      drainDeps({ info, target, pool, schedule, options }, () => counter.count(), harnessLog),
       options.drainTimeoutMs ?? 60_000,
     );
     clock.mark('drained');
@@ -175,6 +157,47 @@ async function runSteps(
     drained,
     clock,
   });
+}
+
+/** Publishes the scenario's messages (producer duplicates twice) with confirms, recorded. */
+function produceScenario(info: BrokerInfo, target: RunTarget, scenario: Scenario, log: HistoryWriter) {
+  return produce(
+    info,
+    target,
+    scenario.messages,
+    new Set(scenario.producerDuplicates),
+    (r) => log.record({ type: 'produce', ...r }),
+    Date.now() + 60_000,
+  );
+}
+
+/** What the drain reads and calls during one run (see run/drain.ts). */
+function drainDeps(
+  run: {
+    info: BrokerInfo;
+    target: RunTarget;
+    pool: WorkerPool;
+    schedule: FaultSchedule;
+    options: RunScenarioOptions;
+  },
+  remaining: () => Promise<number>,
+  harnessLog: HistoryWriter,
+): DrainDeps {
+  const { info, target, pool, schedule, options } = run;
+  return {
+    pool,
+    remaining,
+    // RabbitMQ's queue count leaves out unacknowledged deliveries: the adapter asks the broker.
+    unacknowledged: () =>
+      adapterFor(info.kind).unacknowledged?.(info, target, (m) => options.onNotice?.(m)) ??
+      Promise.resolve(undefined),
+    settled: () => schedule.settled(),
+    lastHealAt: () => schedule.lastHealAt,
+    readHistory: readHistoryFile,
+    record: (e) => harnessLog.record(e),
+    now: Date.now,
+    sleep,
+  };
 }
 
 interface Observation {
