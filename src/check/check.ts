@@ -7,7 +7,7 @@
 import type { HistoryEvent } from '../model/history.ts';
 import type { JsonValue } from '../model/message.ts';
 import type { Scenario } from '../model/scenario.ts';
-import type { Finding, QueueStats, Verdict } from '../model/verdict.ts';
+import { EMPTY_STATS, type Finding, type Verdict } from '../model/verdict.ts';
 import { compareFinalState } from './final-state.ts';
 import { checkOrder, type OrderViolation } from './order.ts';
 import { type StuckCall, stuckProcessingFinding } from './stuck-processing.ts';
@@ -42,17 +42,6 @@ export interface CheckInput {
 const EVENTS_PER_FINDING = 20;
 /** Message ids named in one finding's detail sentence (all are in `messageIds`). */
 const IDS_IN_DETAIL = 10;
-
-const EMPTY_STATS: QueueStats = {
-  attempted: 0,
-  acknowledged: 0,
-  unknown: 0,
-  processed: 0,
-  lost: 0,
-  duplicated: 0,
-  unexpected: 0,
-  recovered: 0,
-};
 
 type EventsFor = (id: string) => readonly HistoryEvent[];
 

@@ -46,3 +46,15 @@ export interface Verdict {
   readonly stats: QueueStats;
   readonly errors: readonly string[];
 }
+
+/** Stats of a run with nothing in it. */
+export const EMPTY_STATS: QueueStats = {
+  attempted: 0,
+  acknowledged: 0,
+  unknown: 0,
+  processed: 0,
+  lost: 0,
+  duplicated: 0,
+  unexpected: 0,
+  recovered: 0,
+};

@@ -4,6 +4,7 @@ import { AckcheckError } from '../../errors.ts';
 import type { RunOutcome } from '../../model/results.ts';
 import type { Scenario } from '../../model/scenario.ts';
 import { CoverageTally } from '../../model/coverage.ts';
+import { fakeOutcome } from './__test-helpers__/outcome.ts';
 import { CertifyLoop } from './loop.ts';
 
 const scenario = (n: number): Scenario => ({
@@ -15,40 +16,7 @@ const scenario = (n: number): Scenario => ({
   faults: [],
 });
 
-const outcome = (s: Scenario, valid: boolean): RunOutcome => ({
-  scenario: s,
-  history: [],
-  finalState: null,
-  referenceState: null,
-  drained: true,
-  durationMs: 1,
-  verdict: {
-    valid,
-    errors: [],
-    stats: {
-      attempted: 0,
-      acknowledged: 0,
-      unknown: 0,
-      processed: 0,
-      lost: 0,
-      duplicated: 0,
-      unexpected: 0,
-      recovered: 0,
-    },
-    findings: valid
-      ? []
-      : [
-          {
-            code: 'final-state',
-            invariant: 'idempotent-state',
-            violation: true,
-            messageIds: ['m1'],
-            events: [],
-            detail: 'x',
-          },
-        ],
-  },
-});
+const outcome = (s: Scenario, valid: boolean): RunOutcome => fakeOutcome(s, valid);
 
 describe('CertifyLoop (the property certify() hands fast-check)', () => {
   it('counts completed runs and stops running at the requested count', async () => {

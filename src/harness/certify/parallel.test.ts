@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { coverageSweepArbitrary, scenarioArbitrary } from '../../generate/index.ts';
 import type { RunOutcome } from '../../model/results.ts';
 import type { Scenario } from '../../model/scenario.ts';
+import { fakeOutcome } from './__test-helpers__/outcome.ts';
 import { CertifyLoop } from './loop.ts';
 import { ParallelRuns, plannedScenarios, RunGate } from './parallel.ts';
 
@@ -14,29 +15,7 @@ const arbitrary = scenarioArbitrary({
   maxFaults: 2,
 });
 
-const outcome = (scenario: Scenario, valid: boolean): RunOutcome => ({
-  scenario,
-  history: [],
-  finalState: null,
-  referenceState: null,
-  drained: true,
-  durationMs: 1,
-  verdict: {
-    valid,
-    errors: [],
-    stats: {
-      attempted: 0,
-      acknowledged: 0,
-      unknown: 0,
-      processed: 0,
-      lost: 0,
-      duplicated: 0,
-      unexpected: 0,
-      recovered: 0,
-    },
-    findings: [],
-  },
-});
+const outcome = (scenario: Scenario, valid: boolean): RunOutcome => fakeOutcome(scenario, valid);
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 /** The fake processor's bug: any scenario with 6 or more messages fails. */

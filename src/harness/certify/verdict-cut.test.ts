@@ -3,6 +3,7 @@ import type { Fault } from '../../model/fault.ts';
 import type { HistoryEvent } from '../../model/history.ts';
 import type { RunOutcome } from '../../model/results.ts';
 import type { Scenario } from '../../model/scenario.ts';
+import { fakeOutcome, finalStateFinding } from './__test-helpers__/outcome.ts';
 import { CertifyLoop } from './loop.ts';
 import { verdictCuts } from './verdict-cut.ts';
 
@@ -40,40 +41,7 @@ function fakeRun(s: Scenario): RunOutcome {
   for (const m of s.messages)
     history.push({ seq: 10, time: 0, process: 'w1', type: 'deliver', id: m.id, copy: 0, redelivered: false });
   const fails = history.some((e) => e.type === 'fault-start');
-  return {
-    scenario: s,
-    history,
-    finalState: null,
-    referenceState: null,
-    drained: true,
-    durationMs: 1,
-    verdict: {
-      valid: !fails,
-      errors: [],
-      stats: {
-        attempted: 0,
-        acknowledged: 0,
-        unknown: 0,
-        processed: 0,
-        lost: 0,
-        duplicated: 0,
-        unexpected: 0,
-        recovered: 0,
-      },
-      findings: fails
-        ? [
-            {
-              code: 'final-state',
-              invariant: 'idempotent-state',
-              violation: true,
-              messageIds: ['m3'],
-              events: [],
-              detail: 'x',
-            },
-          ]
-        : [],
-    },
-  };
+  return fakeOutcome(s, !fails, { history, findings: [finalStateFinding(['m3'])] });
 }
 
 describe('verdict-guided cuts', () => {
