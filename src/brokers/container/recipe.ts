@@ -9,7 +9,7 @@ export interface ContainerRecipe {
   environment(hostPort: number, proxied?: ProxiedListener): Record<string, string>;
   /**
    * The broker needs a second client listener for the consumers' network-fault proxy
-   * (src/faults/network.ts): Kafka clients reconnect to the *advertised* address, so the
+   * (src/nemesis/network.ts): Kafka clients reconnect to the *advertised* address, so the
    * consumers' path through the proxy must be advertised by the broker itself.
    */
   readonly proxiedListener?: boolean;

@@ -8,7 +8,7 @@
  * binding, so Docker keeps it across restarts, and the advertised address stays valid.
  *
  * A second client listener, PROXIED, serves the consumers' path through the network-fault
- * proxy (src/faults/network.ts): it listens on port Q (published as Q) and advertises
+ * proxy (src/nemesis/network.ts): it listens on port Q (published as Q) and advertises
  * 127.0.0.1:R, where the harness's proxy listens and forwards to Q. Clients reconnect to the
  * advertised address, so a consumer that bootstraps through the proxy stays behind it; the
  * producer and admin use the first listener and are not affected by network faults.
