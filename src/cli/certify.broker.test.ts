@@ -136,7 +136,9 @@ describe.runIf(rabbit)('ackcheck certify / replay on an external broker', () => 
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(1);
     expect(r.stderr).toMatch(/\[1\/1\] sqlite-increment\.ts on rabbitmq-4\.0 \(at-least-once\)/); // line progress (CI)
     expect(r.stdout).not.toContain(String.fromCharCode(27)); // no colour when not a terminal
-    expect(r.stdout).toMatch(/sqlite-increment\.ts\s+rabbitmq-4\.0\s+at-least-once\s+FAIL/); // summary table
+    expect(r.stdout).toMatch(
+      /sqlite-increment\.ts\s+rabbitmq-4\.0\s+at-least-once\s+rabbitmq-at-least-once\s+FAIL/,
+    ); // summary table (with the runtime column)
     expect(r.stdout).toMatch(/final-state \(idempotent-state, violation\): The final state differs/);
     const file = /replay: ackcheck replay (\S+\.json)/.exec(r.stdout)?.[1];
     expect(file && existsSync(file)).toBe(true);
