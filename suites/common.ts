@@ -18,12 +18,12 @@ export function deliveriesOf(id: string, result: CertifyResult): string | undefi
   if (!outcome) return undefined;
   const deliveries = outcome.history.filter((e) => e.type === 'deliver' && e.id === id).length;
   const lost = outcome.verdict.findings.some((f) => f.code === 'lost' && f.messageIds.includes(id));
+  // A run that did not drain names its unprocessed messages under `liveness` only (they may
+  // still be in the queue); `lost` then means acknowledged without being processed.
   const fate = lost
-    ? outcome.drained
-      ? 'then gone from the queue (dropped)'
-      : 'still redelivered at the drain deadline (not dropped)'
+    ? 'then gone from the queue (dropped)'
     : outcome.drained
       ? 'processed'
-      : 'still queued at the drain deadline';
+      : `still ${deliveries > 0 ? 'redelivered' : 'queued'} at the drain deadline (not dropped)`;
   return `${id} delivered ${deliveries} times, ${fate}`;
 }

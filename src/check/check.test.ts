@@ -289,6 +289,37 @@ describe('check', () => {
       expect(liveness.events.map((e) => e.type)).toEqual(['produce', 'deliver', 'process-begin']);
     });
 
+    it('names a message still waiting in the broker once, as pending, not as lost', () => {
+      const h = produced().consume('w1', 'm1').consume('w1', 'm2');
+      const verdict = check({
+        scenario: atLeastOnce,
+        history: h.events,
+        liveness: { drained: false, stuckIds: ['m3'] },
+      });
+      expect(verdict.valid).toBe(false);
+      expect(verdict.findings.map((f) => f.code)).toEqual(['liveness']);
+      expect(finding(verdict.findings, 'liveness').messageIds).toEqual(['m3']);
+      expect(verdict.stats.lost).toBe(0);
+    });
+
+    it('still calls an acknowledged but unprocessed message lost when the run did not drain', () => {
+      const h = produced()
+        .consume('w1', 'm1')
+        .deliver('w1', 'm2')
+        .ack('w1', 'm2')
+        .begin('w1', 'm2')
+        .end('w1', 'm2', { outcome: 'error', error: 'boom' });
+      const verdict = check({
+        scenario: atLeastOnce,
+        history: h.events,
+        liveness: { drained: false, stuckIds: ['m2', 'm3'] },
+      });
+      expect(verdict.valid).toBe(false);
+      expect(finding(verdict.findings, 'lost').messageIds).toEqual(['m2']);
+      expect(finding(verdict.findings, 'liveness').messageIds).toEqual(['m3']);
+      expect(verdict.stats.lost).toBe(1);
+    });
+
     it('still reports a run that did not drain when no message is identified', () => {
       const h = produced().consume('w1', 'm1').consume('w1', 'm2').consume('w1', 'm3');
       const verdict = check({

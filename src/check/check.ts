@@ -24,7 +24,8 @@ export interface CheckInput {
   /** Check per-key order of first successful processing. */
   readonly checkOrder?: boolean;
   /**
-   * Whether the heal-and-drain phase finished, and which messages were still pending if not;
+   * Whether the heal-and-drain phase finished, and which messages were still pending if not
+   * (of those, only the ones a consumer acknowledged are also `lost`);
    * `note` (e.g. workers that exited by themselves) is added to the finding's detail.
    */
   readonly liveness?: {
@@ -55,9 +56,11 @@ export function check(input: CheckInput): Verdict {
   const run = (name: string, produce: () => readonly Finding[]): void => {
     findings.push(...(safely(name, errors, produce) ?? []));
   };
-  const queue = safely('total-queue', errors, () => totalQueue(input.scenario, input.history));
-  if (queue !== undefined) run('total-queue', () => queueFindings(input.scenario, queue));
   const { finalState, referenceState, liveness } = input;
+  const drained = liveness === undefined || liveness.drained;
+  const computed = safely('total-queue', errors, () => totalQueue(input.scenario, input.history));
+  const queue = computed === undefined || drained ? computed : settledOnly(computed);
+  if (queue !== undefined) run('total-queue', () => queueFindings(input.scenario, queue));
   if (finalState !== undefined && referenceState !== undefined) {
     run('final-state', () => finalStateFindings(finalState, referenceState, input.scenario, queue));
   }
@@ -66,8 +69,13 @@ export function check(input: CheckInput): Verdict {
   }
   run('stuck-consumer', () => stuckConsumerFindings(input.history, input.failOnStuckConsumer === true));
   if (liveness !== undefined && !liveness.drained) {
+    const lost = new Set(queue?.lost ?? []);
     run('liveness', () => [
-      livenessFinding(liveness.stuckIds, queue?.eventsFor ?? (() => []), liveness.note),
+      livenessFinding(
+        liveness.stuckIds.filter((id) => !lost.has(id)),
+        queue?.eventsFor ?? (() => []),
+        liveness.note,
+      ),
     ]);
   }
   const stuck = input.stuckProcessing ?? [];
@@ -75,6 +83,16 @@ export function check(input: CheckInput): Verdict {
     run('stuck-processing', () => [stuckProcessingFinding(stuck, queue?.eventsFor ?? (() => []))]);
   const valid = findings.some((f) => f.violation) ? false : errors.length > 0 ? 'unknown' : true;
   return { valid, findings, stats: queue?.stats ?? EMPTY_STATS, errors };
+}
+
+/**
+ * A run that did not drain may still have its unprocessed messages waiting in the broker, so
+ * only those a consumer acknowledged (the broker will not deliver them again) are `lost`; the
+ * others are named by the `liveness` finding alone, instead of twice.
+ */
+function settledOnly(queue: TotalQueueResult): TotalQueueResult {
+  const lost = queue.lost.filter((id) => queue.eventsFor(id).some((e) => e.type === 'ack'));
+  return { ...queue, lost, stats: { ...queue.stats, lost: lost.length } };
 }
 
 /** Runs one checker; if it throws, records its error and returns undefined (Jepsen's check-safe). */
