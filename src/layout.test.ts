@@ -15,6 +15,7 @@ const SRC = dirname(fileURLToPath(import.meta.url));
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'errors.ts': [],
   'deadline.ts': [],
+  'import-user-module.ts': [],
   model: ['errors.ts'],
   check: ['model', 'errors.ts'],
   generate: ['model'],
@@ -22,7 +23,16 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   history: ['model'],
   brokers: ['model', 'runtime', 'errors.ts', 'deadline.ts'],
   nemesis: ['brokers', 'model', 'errors.ts', 'deadline.ts'],
-  workers: ['brokers', 'runtime', 'history', 'nemesis', 'model', 'errors.ts', 'deadline.ts'],
+  workers: [
+    'brokers',
+    'runtime',
+    'history',
+    'nemesis',
+    'model',
+    'errors.ts',
+    'deadline.ts',
+    'import-user-module.ts',
+  ],
   report: ['model', 'check'],
   harness: [
     'generate',
@@ -36,7 +46,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'errors.ts',
     'deadline.ts',
   ],
-  config: ['harness', 'brokers', 'model', 'errors.ts'],
+  config: ['harness', 'brokers', 'model', 'errors.ts', 'import-user-module.ts'],
   vitest: ['harness', 'brokers', 'report', 'model', 'errors.ts'],
   cli: [
     'harness',

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,6 +90,20 @@ describe('loadConfig', () => {
       'ackcheck.config.json': '{"runs": 99}',
     });
     expect((await loadConfig(dir)).config).toEqual({ runs: 4, brokers: ['kafka'] });
+  });
+
+  it('loads a TypeScript config through the project tsconfig: enums and paths aliases', async () => {
+    const dir = project({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@shared/*': ['shared/*'] } } }),
+      'ackcheck.config.ts': [
+        "import { RUNS } from '@shared/runs';",
+        'enum Broker { Kafka = "kafka" }',
+        'export default { runs: RUNS, brokers: [Broker.Kafka] };',
+      ].join('\n'),
+    });
+    mkdirSync(join(dir, 'shared'));
+    writeFileSync(join(dir, 'shared', 'runs.ts'), 'export const RUNS = 7;\n');
+    expect((await loadConfig(dir)).config).toEqual({ runs: 7, brokers: ['kafka'] });
   });
 
   it('returns an empty config when there is no file; --config must exist', async () => {

@@ -14,10 +14,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { BROKER_IDS, type BrokerId, parseBrokerSelection } from '../brokers/registry.ts';
 import { AckcheckError, describeError } from '../errors.ts';
+import { importUserModule } from '../import-user-module.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/fault.ts';
 import type { Semantics } from '../model/scenario.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../model/results.ts';
@@ -199,8 +199,9 @@ export async function loadConfig(cwd = process.cwd(), explicit?: string): Promis
   try {
     if (file.endsWith('.json')) raw = JSON.parse(readFileSync(file, 'utf8'));
     else {
-      const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-      raw = mod.default;
+      // Through the same loader as processors: a .ts config may use the project's tsconfig
+      // (paths, enums, CommonJS packages) and loads on Node versions without type stripping.
+      raw = (await importUserModule(file)).default;
     }
   } catch (error) {
     throw new AckcheckError(

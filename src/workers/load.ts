@@ -6,7 +6,7 @@ import type { Runtime, RuntimeFactory } from '../runtime/runtime.ts';
 import { AckcheckError, describeError } from '../errors.ts';
 import type { BrokerKind } from '../model/broker.ts';
 import type { Processor } from '../model/processor.ts';
-import { importUserModule } from './import-user-module.ts';
+import { importUserModule } from '../import-user-module.ts';
 import type { RuntimeSpec } from './worker-config.ts';
 
 export function resolveModulePath(path: string): string {
