@@ -94,7 +94,9 @@ describe('loadConfig', () => {
 
   it('loads a TypeScript config through the project tsconfig: enums and paths aliases', async () => {
     const dir = project({
-      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@shared/*': ['shared/*'] } } }),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { baseUrl: '.', paths: { '@shared/*': ['shared/*'] } },
+      }),
       'ackcheck.config.ts': [
         "import { RUNS } from '@shared/runs';",
         'enum Broker { Kafka = "kafka" }',
