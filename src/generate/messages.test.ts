@@ -30,11 +30,11 @@ describe('messagesArbitrary', () => {
     }
   });
 
-  it('keeps default payloads in 0..1000 and uses a custom payload arbitrary', () => {
+  it('keeps default payloads in 1..1000 (never 0) and uses a custom payload arbitrary', () => {
     const defaults = fc.sample(messagesArbitrary({ minMessages: 1 }), { seed: SEED, numRuns: 200 }).flat();
     for (const m of defaults) {
       const n = (m.payload as { n: number }).n;
-      expect(Number.isInteger(n) && n >= 0 && n <= 1000).toBe(true);
+      expect(Number.isInteger(n) && n >= 1 && n <= 1000).toBe(true);
     }
     const custom = fc.sample(messagesArbitrary({ minMessages: 1, payload: fc.constant('x') }), {
       seed: SEED,
@@ -56,9 +56,9 @@ describe('messagesArbitrary', () => {
     );
     expect(out.failed).toBe(true);
     expect(out.counterexample?.[0]).toEqual([
-      { id: 'm1', key: 'k1', payload: { n: 0 } },
-      { id: 'm2', key: 'k1', payload: { n: 0 } },
-      { id: 'm3', key: 'k1', payload: { n: 0 } },
+      { id: 'm1', key: 'k1', payload: { n: 1 } },
+      { id: 'm2', key: 'k1', payload: { n: 1 } },
+      { id: 'm3', key: 'k1', payload: { n: 1 } },
     ]);
   });
 

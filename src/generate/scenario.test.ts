@@ -118,8 +118,8 @@ describe('scenarioArbitrary', () => {
       broker: 'kafka',
       semantics: 'at-least-once',
       messages: [
-        { id: 'm1', key: 'k1', payload: { n: 0 } },
-        { id: 'm2', key: 'k1', payload: { n: 0 } },
+        { id: 'm1', key: 'k1', payload: { n: 1 } },
+        { id: 'm2', key: 'k1', payload: { n: 1 } },
       ],
       producerDuplicates: [],
       consumers: 1,

@@ -35,7 +35,7 @@ export interface Processor {
   process(message: Message, ctx: ProcessContext): Promise<void> | void;
   /** The state in `namespace`, as JSON that compares structurally (sort rows). */
   snapshot(namespace: string): Promise<JsonValue> | JsonValue;
-  /** Payloads to generate. Default: `{ n: 0..1000 }`. */
+  /** Payloads to generate. Default: `{ n: 1..1000 }` (never 0: an increment by 0 leaves no trace). */
   readonly payload?: Arbitrary<JsonValue>;
 }
 
