@@ -7,10 +7,11 @@
  *
  * The budget is certify()'s default (20 runs of up to 20 messages, up to 2 faults, up to 3
  * consumers), restricted to the fault kinds that expose each fixture; shrinking gets
- * --shrink seconds. Detection cells (consumer faults only) run --parallel at a time; the
+ * --shrink seconds. Each trial prints one line on stderr as it ends (so a chunk cut short still
+ * leaves its figures). Detection cells (consumer faults only) run --parallel at a time; the
  * false-alarm cells (default faults, broker faults included) one at a time per broker.
  *
- *   node bench/detection.bench.ts [--broker kafka-4.4,rabbitmq-4.0] [--seeds 5] [--shrink 30]
+ *   node bench/detection.bench.ts [--broker kafka-4.4,rabbitmq-4.0] [--seeds 5] [--first-seed 1] [--shrink 30]
  *                                 [--correct-runs 10] [--parallel 2] [--parts detection,false-alarms]
  *                                 [--fixtures name,name] (default: every fixture, broken and correct)
  */
@@ -30,6 +31,7 @@ const { values } = parseArgs({
   options: {
     broker: { type: 'string', default: 'kafka-4.4,rabbitmq-4.0' },
     seeds: { type: 'string', default: '5' },
+    'first-seed': { type: 'string', default: '1' },
     shrink: { type: 'string', default: '30' },
     'correct-runs': { type: 'string', default: '10' },
     parallel: { type: 'string', default: '2' },
@@ -37,7 +39,7 @@ const { values } = parseArgs({
     fixtures: { type: 'string' },
   },
 });
-const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + 1);
+const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + Number(values['first-seed']));
 const parts = new Set(values.parts.split(','));
 const reportDir = mkdtempSync(join(tmpdir(), 'ackcheck-detection-'));
 await using fleet = await acquireBrokers(parseBrokerSelection(values.broker));
@@ -105,13 +107,19 @@ try {
           const caught = !r.ok && violations(r).includes(fixture.caught);
           if (!caught)
             console.error(`${fixture.name} on ${info.id}, seed ${seed}: NOT CAUGHT\n${explain(r)}`);
-          trials.push({
+          const trial = {
             caught,
             runs: r.runs,
             seconds: (r.firstFailureMs ?? r.durationMs) / 1000,
             messages: r.counterexample?.scenario.messages.length ?? Number.NaN,
             faults: r.counterexample?.scenario.faults.length ?? Number.NaN,
-          });
+          };
+          console.error(
+            `trial ${fixture.name} ${info.id} seed ${seed}: ${caught ? 'caught' : 'MISSED'} run ${trial.runs}, ` +
+              `${trial.seconds.toFixed(1)} s, shrunk ${trial.messages} msgs ${trial.faults} faults ` +
+              `(${r.shrinkSteps} shrink steps, ${(r.durationMs / 1000).toFixed(0)} s in all; load ${loadavg()[0]?.toFixed(1)})`,
+          );
+          trials.push(trial);
         }
         const hit = trials.filter((t) => t.caught);
         console.error(`${fixture.name} on ${info.id}: caught ${hit.length}/${trials.length}`);
