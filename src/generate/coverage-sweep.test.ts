@@ -76,6 +76,36 @@ describe('coverage sweep', () => {
     expect(late?.consumers).toBe(1);
   });
 
+  it('on Kafka with consumer-stall, the zombie shape: the first message stalls mid-processing past the session timeout, with a second consumer', () => {
+    const stall = { ...options, faultKinds: ['consumer-stall'] as FaultKind[] };
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const [, zombie, next] = drawn(coverageSweepArbitrary(stall, { seed, sweepRuns: 8 }), 3, seed);
+      expect(zombie?.consumers).toBeGreaterThanOrEqual(2);
+      expect(zombie?.faults).toEqual([
+        {
+          kind: 'consumer-stall',
+          trigger: { type: 'phase', messageId: zombie?.messages[0]?.id, phase: 'during-process', attempt: 1 },
+          params: { holdMs: ZOMBIE_HOLD_MS },
+        },
+      ]);
+      // the sweep's cells come after it (the shape's cell is swept again only if it did not fire)
+      expect(next?.faults).toHaveLength(1);
+    }
+    // not on RabbitMQ (no session to time out: its stall cell takes the deliveries back), nor with one consumer
+    const rabbit = { ...stall, broker: 'rabbitmq' } as const;
+    const [, second] = drawn(coverageSweepArbitrary(rabbit, { seed: 1, sweepRuns: 8 }), 2, 1);
+    expect(second?.faults[0]?.trigger).not.toEqual(
+      expect.objectContaining({ phase: 'during-process', messageId: second?.messages[0]?.id }),
+    );
+    const [first] = drawn(
+      coverageSweepArbitrary({ ...stall, maxConsumers: 1 }, { seed: 1, sweepRuns: 8 }),
+      1,
+      1,
+    );
+    expect(first?.faults).toHaveLength(1);
+    expect(first?.consumers).toBe(1);
+  });
+
   it('a consumer-stall cell has a second consumer to take over while the stalled one holds (the zombie)', () => {
     const values = drawn(
       cellScenarioArbitrary(options, { kind: 'consumer-stall', trigger: 'during-process' }),

@@ -80,10 +80,10 @@ export function cellScenarioArbitrary(options: ScenarioOptions, cell: FaultCell)
 
 /**
  * Shapes the known bug classes need and random draws rarely produce, drawn before the cells:
- * a producer duplicate handed to two consumers at once (no fault); and on RabbitMQ, a crash in
+ * a producer duplicate handed to two consumers at once (no fault); on RabbitMQ, a crash in
  * the middle of the first message while the prefetch holds every message, so that its
  * redelivery arrives after the newer ones were processed (several deliveries in flight in one
- * worker).
+ * worker); on Kafka, the zombie (see zombieShape).
  */
 export function shapeArbitraries(options: ScenarioOptions): fc.Arbitrary<Scenario>[] {
   const shapes: fc.Arbitrary<Scenario>[] = [];
@@ -118,7 +118,28 @@ export function shapeArbitraries(options: ScenarioOptions): fc.Arbitrary<Scenari
         };
       }),
     );
+  if (options.broker === 'kafka' && kinds.includes('consumer-stall') && twoConsumers)
+    shapes.push(zombieShape(options));
   return shapes;
+}
+
+/**
+ * The Kafka zombie (kafkajs issues #1046/#1097) on purpose rather than by luck of the cell
+ * order: the first message's first attempt stalls in the middle of process() (at
+ * `ctx.checkpoint()` or the processor's first await) for ZOMBIE_HOLD_MS, past the session
+ * timeout. kafkajs heartbeats only between messages, so the group evicts the stalled member
+ * and a second consumer takes its partitions over, re-reads the uncommitted first message and
+ * processes it and every newer one of the partition; then the zombie resumes and finishes its
+ * stale attempt. Two deliveries of one message in flight at once (a check-then-write race
+ * writes twice), and a delivery finishing after newer messages were processed.
+ */
+function zombieShape(options: ScenarioOptions): fc.Arbitrary<Scenario> {
+  return cellScenarioArbitrary(options, { kind: 'consumer-stall', trigger: 'during-process' }).map((s) => {
+    const first = s.messages[0];
+    const fault = s.faults[0];
+    if (!first || !fault || fault.trigger.type !== 'phase') return s;
+    return { ...s, faults: [{ ...fault, trigger: { ...fault.trigger, messageId: first.id } }] };
+  });
 }
 
 /** `scenarioArbitrary(options)`, whose first draws sweep the fault cells not yet covered. */
