@@ -65,6 +65,17 @@ describe('coverage sweep', () => {
     expect(dup?.producerDuplicates).toEqual([dup?.messages[0]?.id]);
     expect(dup?.faults).toEqual([]);
     const rabbit = { ...options, broker: 'rabbitmq' } as const;
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const [both] = drawn(coverageSweepArbitrary(rabbit, { seed, sweepRuns: 8 }), 1, seed);
+      // both copies in flight even if one consumer takes both
+      expect(both?.rabbitmq?.prefetch).toBeGreaterThanOrEqual(2);
+    }
+    const [pinned] = drawn(
+      coverageSweepArbitrary({ ...rabbit, rabbitmq: { prefetch: 1 } }, { seed: 1, sweepRuns: 8 }),
+      1,
+      1,
+    );
+    expect(pinned?.rabbitmq?.prefetch).toBe(1);
     const [, late] = drawn(coverageSweepArbitrary(rabbit, { seed: 1, sweepRuns: 8 }), 2, 1);
     expect(late?.faults).toEqual([
       expect.objectContaining({

@@ -80,7 +80,8 @@ export function cellScenarioArbitrary(options: ScenarioOptions, cell: FaultCell)
 
 /**
  * Shapes the known bug classes need and random draws rarely produce, drawn before the cells:
- * a producer duplicate handed to two consumers at once (no fault); on RabbitMQ, a crash in
+ * a producer duplicate handed to two consumers at once (no fault; on RabbitMQ a prefetch of at
+ * least 2, so that both copies are in flight even when one consumer takes both); on RabbitMQ, a crash in
  * the middle of the first message while the prefetch holds every message, so that its
  * redelivery arrives after the newer ones were processed (several deliveries in flight in one
  * worker); on Kafka, the zombie (see zombieShape).
@@ -94,6 +95,10 @@ export function shapeArbitraries(options: ScenarioOptions): fc.Arbitrary<Scenari
         ...s,
         consumers: Math.max(2, s.consumers),
         producerDuplicates: s.messages[0] ? [s.messages[0].id] : [],
+        // With a prefetch of 1, a consumer that starts first takes both copies one after the other.
+        ...(s.rabbitmq && options.rabbitmq?.prefetch === undefined
+          ? { rabbitmq: { ...s.rabbitmq, prefetch: Math.max(2, s.rabbitmq.prefetch) } }
+          : {}),
       })),
     );
   const kinds = options.faultKinds ?? [];
