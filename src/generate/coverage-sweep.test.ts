@@ -42,8 +42,8 @@ describe('coverage sweep', () => {
 
   it('the first draws carry one fault each, one cell after another in the seed order; the rest are random', () => {
     const cells = faultCells(kinds); // 4 + 2 + 1 = 7
-    const values = drawn(coverageSweepArbitrary(options, { seed: 3, sweepRuns: 8 }), 12, 3);
-    const sweep = values.slice(1, 8); // after the one shape of a Kafka scenario
+    const values = drawn(coverageSweepArbitrary(options, { seed: 3, sweepRuns: 9 }), 12, 3);
+    const sweep = values.slice(2, 9); // after the two shapes of a Kafka scenario with consumer-kill
     expect(sweep.map((s) => s.faults.length)).toEqual(Array(7).fill(1));
     expect(sweep.map((s) => cellKey(cellOf(s.faults[0]!)))).toEqual(sweepOrder(cells, 3).map(cellKey));
     for (const s of sweep)
@@ -52,11 +52,12 @@ describe('coverage sweep', () => {
 
   it('skips cells already covered (asked at each draw) and stops after sweepRuns draws', () => {
     const values = drawn(
-      coverageSweepArbitrary(options, { seed: 3, sweepRuns: 2, uncovered: () => ['broker-pause@progress'] }),
-      2,
+      coverageSweepArbitrary(options, { seed: 3, sweepRuns: 3, uncovered: () => ['broker-pause@progress'] }),
+      3,
       3,
     );
-    expect(values[1]?.faults.map((f) => cellKey(cellOf(f)))).toEqual(['broker-pause@progress']);
+    // after the two Kafka shapes
+    expect(values[2]?.faults.map((f) => cellKey(cellOf(f)))).toEqual(['broker-pause@progress']);
   });
 
   it('draws the bug-class shapes first: a producer duplicate on two consumers; on RabbitMQ a late redelivery', () => {
@@ -85,6 +86,17 @@ describe('coverage sweep', () => {
     ]);
     expect(late?.rabbitmq?.prefetch).toBeGreaterThanOrEqual(late?.messages.length ?? 0);
     expect(late?.consumers).toBe(1);
+  });
+
+  it('on Kafka with consumer-kill, a shape kills the consumer in the middle of the first message', () => {
+    const [, kill] = drawn(coverageSweepArbitrary(options, { seed: 1, sweepRuns: 8 }), 2, 1);
+    expect(kill?.faults).toEqual([
+      {
+        kind: 'consumer-kill',
+        trigger: { type: 'phase', messageId: kill?.messages[0]?.id, phase: 'during-process', attempt: 1 },
+        params: {},
+      },
+    ]);
   });
 
   it('on Kafka with consumer-stall, the zombie shape: the first message stalls mid-processing past the session timeout, with a second consumer', () => {
