@@ -23,6 +23,7 @@ import {
 } from '../../runtime/runtime.ts';
 import { HEADERS } from '../../runtime/runtime.ts';
 import { kafkaClient } from './client.ts';
+import { GroupCommitter } from './group-committer.ts';
 
 /** Consumer timings that let a killed consumer be noticed in about two seconds. */
 export const KAFKA_CONSUMER_TIMINGS = {
@@ -83,7 +84,7 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
       const seen = new Set<string>();
       const commit = (partition: number, offset: string) =>
         c.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
-      const committer = new GroupCommitter(commit, ctx.acknowledged);
+      const committer = new GroupCommitter<string, Delivery>(commit, ctx.acknowledged);
       await c.connect();
       await c.subscribe({ topics: [topic], fromBeginning: true });
       await c.run({
@@ -125,59 +126,4 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
       await consumer?.disconnect();
     },
   };
-}
-
-/**
- * Commits processed offsets with at most one commit in flight; offsets that arrive meanwhile
- * are committed together by the next one. `settle()` waits until all are committed and
- * rethrows the first commit error.
- */
-class GroupCommitter {
-  private pending = new Map<number, { offset: string; deliveries: Delivery[] }>();
-  private inFlight: Promise<void> | undefined;
-  private error: unknown;
-  private readonly commit: (partition: number, offset: string) => Promise<void>;
-  private readonly acknowledged: (d: Delivery) => void;
-
-  constructor(
-    commit: (partition: number, offset: string) => Promise<void>,
-    acknowledged: (d: Delivery) => void,
-  ) {
-    this.commit = commit;
-    this.acknowledged = acknowledged;
-  }
-
-  add(partition: number, offset: string, delivery: Delivery): void {
-    const entry = this.pending.get(partition) ?? { offset, deliveries: [] };
-    entry.offset = offset;
-    entry.deliveries.push(delivery);
-    this.pending.set(partition, entry);
-    this.flush();
-  }
-
-  private flush(): void {
-    if (this.inFlight || this.pending.size === 0) return;
-    const batch = [...this.pending];
-    this.pending = new Map();
-    this.inFlight = (async () => {
-      for (const [partition, { offset, deliveries }] of batch) {
-        try {
-          await this.commit(partition, offset);
-          for (const d of deliveries) this.acknowledged(d);
-        } catch (error) {
-          this.error ??= error;
-        }
-      }
-    })().finally(() => {
-      this.inFlight = undefined;
-      this.flush();
-    });
-  }
-
-  async settle(): Promise<void> {
-    while (this.inFlight) await this.inFlight;
-    const error = this.error;
-    this.error = undefined;
-    if (error) throw error;
-  }
 }

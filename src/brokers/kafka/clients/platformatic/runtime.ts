@@ -4,16 +4,21 @@
  * committed offsets.
  *
  * - at-least-once: process (retried in place with backoff while the message is still ours),
- *   then commit offset + 1 (retried while still ours; a commit that keeps failing reopens the
- *   stream, which reads again from the committed offsets, so the message comes again).
+ *   then commit offset + 1 — pipelined as the kafkajs runtime does (the shared GroupCommitter):
+ *   while one commit is in flight the next messages are processed, and the latest processed
+ *   message of each partition is committed by the next one. A message is acknowledged only once
+ *   a commit covering it succeeded. A commit is retried while still ours; one that keeps failing
+ *   reopens the stream, which reads again from the committed offsets, so its messages come
+ *   again. Stopping waits (bounded) for the commits in flight.
  * - at-most-once: commit offset + 1, then process (a failure is recorded, not retried); a failed
  *   commit skips the message unprocessed.
  *
  * Never commits for a partition this consumer no longer owns: a stream keeps messages fetched
  * before a rebalance, so a message fetched in an older group generation, or for a partition no
  * longer assigned, is dropped unprocessed (the stream fetches again from the committed offsets
- * after every rejoin, so the owner gets it again). A commit that needs a rejoin destroys the
- * stream; the runtime then opens a new one (from the committed offsets) and goes on.
+ * after every rejoin, so the owner gets it again), and a commit is issued only while the
+ * message it covers is still ours. A commit that needs a rejoin destroys the stream; the
+ * runtime then opens a new one (from the committed offsets) and goes on.
  */
 import { sleep } from '../../../../deadline.ts';
 import {
@@ -33,6 +38,7 @@ import {
   platformaticOwns,
   type PlatformaticStream,
 } from './client.ts';
+import { GroupCommitter } from '../../group-committer.ts';
 
 /** A stream that cannot be reopened for this long fails the worker (it is replaced). */
 const REOPEN_DEADLINE_MS = 30_000;
@@ -60,7 +66,6 @@ function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
  */
 async function commitOwned(
   m: PlatformaticMessage,
-  d: Delivery,
   owned: () => boolean,
   stopping: () => boolean,
   backoff: number,
@@ -73,7 +78,7 @@ async function commitOwned(
     } catch (error) {
       if (stopping()) return false;
       if (attempt >= COMMIT_ATTEMPTS)
-        throw new Error(`commit of ${d.partition}:${d.offset} failed: ${(error as Error).message}`, {
+        throw new Error(`commit of ${m.partition}:${m.offset} failed: ${(error as Error).message}`, {
           cause: error,
         });
       await sleep(backoff);
@@ -88,6 +93,7 @@ function messageHandler(
   order: StepOrder,
   backoff: number,
   stopping: () => boolean,
+  committer: GroupCommitter<PlatformaticMessage, Delivery>,
 ): (m: PlatformaticMessage) => Promise<void> {
   const seen = new Set<string>();
   const owns = (m: PlatformaticMessage) => platformaticOwns(c, m);
@@ -106,8 +112,7 @@ function messageHandler(
         )
       )
         return;
-      if (!(await commitOwned(m, d, () => owns(m), stopping, backoff))) return;
-      ctx.acknowledged(d);
+      committer.add(m.partition, m, d);
     } else {
       try {
         await m.commit();
@@ -127,6 +132,7 @@ export function platformaticRuntime(options: RuntimeOptions): Runtime {
   let consumer: PlatformaticConsumer | undefined;
   let stream: PlatformaticStream | undefined;
   let loop: Promise<void> | undefined;
+  let committer: GroupCommitter<PlatformaticMessage, Delivery> | undefined;
   let stopping = false;
   return {
     name: `platformatic-${options.semantics}${options.order ? ` (${order})` : ''}`,
@@ -135,7 +141,27 @@ export function platformaticRuntime(options: RuntimeOptions): Runtime {
     async start(ctx) {
       const { consumer: c, consume } = await platformaticConsumerFor(ctx);
       consumer = c;
-      const handle = messageHandler(ctx, c, order, backoff, () => stopping);
+      // A commit that keeps failing closes the stream: the loop reopens it from the committed
+      // offsets, so the messages it covered come again (not acknowledged, never stuck).
+      committer = new GroupCommitter<PlatformaticMessage, Delivery>(
+        async (_partition, m) => {
+          try {
+            return await commitOwned(
+              m,
+              () => platformaticOwns(c, m),
+              () => stopping,
+              backoff,
+            );
+          } catch (error) {
+            ctx.log(`${(error as Error).message}; reopening the message stream`);
+            void stream?.close().catch(() => undefined);
+            return false;
+          }
+        },
+        ctx.acknowledged,
+        (m) => BigInt(m.offset),
+      );
+      const handle = messageHandler(ctx, c, order, backoff, () => stopping, committer);
 
       const open = async (): Promise<PlatformaticStream | undefined> => {
         const since = Date.now();
@@ -178,6 +204,7 @@ export function platformaticRuntime(options: RuntimeOptions): Runtime {
       stopping = true;
       if (stream) await withDeadline(stream.close(), STOP_DEADLINE_MS);
       if (loop) await withDeadline(loop, STOP_DEADLINE_MS);
+      if (committer) await withDeadline(committer.settle(), STOP_DEADLINE_MS);
       if (consumer) await withDeadline(consumer.close(), STOP_DEADLINE_MS);
     },
   };
