@@ -130,7 +130,7 @@ async function runSteps(
     clock.mark('workersStarted');
     schedule.checkProgress();
     drained = await drain(
-      drainDeps({ info, target, pool, schedule, options }, () => counter.count(), harnessLog),
+      drainDeps({ info, target, pool, schedule, options, dir }, () => counter.count(), harnessLog),
       options.drainTimeoutMs ?? 60_000,
     );
     clock.mark('drained');
@@ -179,14 +179,20 @@ function drainDeps(
     pool: WorkerPool;
     schedule: FaultSchedule;
     options: RunScenarioOptions;
+    dir: string;
   },
   remaining: () => Promise<number>,
   harnessLog: HistoryWriter,
 ): DrainDeps {
   const { info, target, pool, schedule, options } = run;
+  // The producer finished before the drain: its history (written synchronously) is complete.
+  const published = readHistoryFile(join(run.dir, 'producer.jsonl')).flatMap((e) =>
+    e.type === 'produce' ? [{ id: e.id, copy: e.copy, outcome: e.outcome }] : [],
+  );
   return {
     pool,
     remaining,
+    published,
     // RabbitMQ's queue count leaves out unacknowledged deliveries: the adapter asks the broker.
     unacknowledged: () =>
       adapterFor(info.kind).unacknowledged?.(info, target, (m) => options.onNotice?.(m)) ??

@@ -1,12 +1,14 @@
 /**
  * The unacknowledged count of a RabbitMQ queue, which AMQP's queue.declare does not report
- * (its message count is the ready messages only): without it a run could end while a consumer
- * still holds a delivery. In ackcheck's own container it comes from `rabbitmqctl list_queues`
- * (docker exec, about 0.6 s, so the drain asks only once the queue has no ready message and
- * the history is quiet); for an external broker from the management API (port 15672) when it
- * answers. When neither is possible the reader says so once and answers `undefined`, and the
- * drain falls back to ready messages and a quiet history. Quorum queues: rabbitmqctl reports
- * their counts from Ra's periodic tick, so a fresh hold reads 0 there (a known gap, README).
+ * (its message count is the ready messages only). The drain first goes by the workers' own
+ * histories (src/harness/run/deliveries.ts: a delivery reported and not acknowledged holds
+ * the run; every message done ends it), which are exact and cost nothing; this count is the
+ * second opinion, asked only when the histories do not show every message done (a runtime that
+ * holds deliveries without reporting them, a publish of unknown outcome, a lossy run). In
+ * ackcheck's own container it comes from `rabbitmqctl list_queues` (docker exec, about 0.6 s);
+ * for an external broker from the management API (port 15672) when it answers. When neither is
+ * possible the reader says so once and answers `undefined`. Both report a quorum queue's count
+ * from Ra's periodic tick (a fresh hold may read 0), which is why the histories come first.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -108,8 +110,8 @@ export function unackedCounter(
       off = true;
       notice(
         `${info.id}: cannot read unacknowledged counts (${info.external ? `management API on port ${MANAGEMENT_PORT}` : 'rabbitmqctl in the container'}: ` +
-          `${error instanceof Error ? error.message.split('\n')[0] : String(error)}); the drain counts ready messages and waits for a quiet history instead, ` +
-          'so a delivery held longer than the quiet window (750 ms) may be reported lost.' +
+          `${error instanceof Error ? error.message.split('\n')[0] : String(error)}); the drain goes by ready messages and the workers' histories instead, ` +
+          'so a delivery that a runtime holds without reporting it (ctx.delivered), or holds quietly for more than 8 s, may be reported lost.' +
           (info.external ? ' Enable the rabbitmq_management plugin to avoid it.' : ''),
       );
       return undefined;

@@ -10,6 +10,7 @@ import { CONSUMER_REFRESH_FAULT } from '../../check/stuck-consumer.ts';
 import type { HistoryEventInput } from '../../model/history.ts';
 import type { RecordEvent } from '../../nemesis/schedule.ts';
 import { openProcessing } from '../worker-exits.ts';
+import { countDeliveries, type DeliveryCounts, type Published } from './deliveries.ts';
 
 /** No progress for this long after the faults healed: replace the consumers. */
 export const STUCK_MS = 8_000;
@@ -20,7 +21,20 @@ export const MAX_REFRESHES = 3;
  * connection within milliseconds). Each poll is one count over the run's open connection.
  */
 export const QUIET_MS = 500;
-export const POLL_MS = 100;
+/**
+ * The quiet needed when the histories show every published message delivered, processed and
+ * acknowledged (run/deliveries.ts): nothing is left to hand back, only a fault a worker
+ * triggered at its last acknowledgement may still be on its way over IPC.
+ */
+export const COMPLETE_QUIET_MS = 150;
+/**
+ * A delivery a live worker holds per its history keeps the run going for at most this much
+ * quiet: longer than ackcheck's RabbitMQ lets a consumer hold one (5 s consumer timeout,
+ * checked every second), so past it the runtime settled it without saying so (a nack without
+ * requeue, or no `ctx.acknowledged` call) and the broker's own count decides.
+ */
+export const HELD_MAX_MS = STUCK_MS;
+export const POLL_MS = 50;
 
 /** What the drain needs of the consumer pool (src/harness/worker-pool.ts). */
 export interface DrainPool {
@@ -40,10 +54,13 @@ export interface DrainDeps {
   remaining(): Promise<number>;
   /**
    * Deliveries consumers hold unacknowledged, when `remaining` leaves them out (RabbitMQ);
-   * undefined when the broker cannot tell. Asked only once the rest says drained (it can cost
-   * half a second: a docker exec of rabbitmqctl).
+   * undefined when the broker cannot tell. Present: a live worker's unacknowledged delivery
+   * (per its history) holds the run. Asked only when the histories do not show every message
+   * done (it can cost half a second: a docker exec of rabbitmqctl).
    */
   unacknowledged?(): Promise<number | undefined>;
+  /** The producer's publishes (absent: the histories never show a run complete). */
+  readonly published?: readonly Published[];
   /** Resolves when the harness faults scheduled so far healed; lastHealAt() says when. */
   settled(): Promise<void>;
   lastHealAt(): number;
@@ -67,17 +84,21 @@ export async function drain(deps: DrainDeps, drainTimeoutMs: number): Promise<bo
     if (pool.stuck.length > 0 || (pool.crashLooping && pool.size === 0)) return false;
     await deps.settled();
     quietSince = Math.max(quietSince, deps.lastHealAt());
-    const { size, holding } = observeWorkers(deps);
+    const { size, holding, deliveries } = observeWorkers(deps);
     if (size !== lastSize) {
       lastSize = size;
       quietSince = now();
     }
+    const quiet = now() - quietSince;
     let left = await deps.remaining().catch(() => Number.NaN);
-    if (left === 0 && !holding && now() - quietSince >= QUIET_MS && pool.size > 0) {
-      // A consumer may hold a delivery quietly (a batch waiting to fill): the broker knows.
-      const unacked = await deps.unacknowledged?.().catch(() => undefined);
-      if (!unacked) return true;
-      left = unacked;
+    if (left === 0 && !holding && !held(deps, deliveries, quiet) && pool.size > 0) {
+      if (deliveries.complete && quiet >= COMPLETE_QUIET_MS) return true;
+      if (quiet >= QUIET_MS) {
+        // A consumer may hold a delivery quietly (a batch waiting to fill): the broker knows.
+        const unacked = deliveries.complete ? 0 : await deps.unacknowledged?.().catch(() => undefined);
+        if (!unacked) return true;
+        left = unacked;
+      }
     }
     if (left !== 0 && now() - quietSince > STUCK_MS && refreshes < MAX_REFRESHES) {
       refreshes += 1;
@@ -90,20 +111,32 @@ export async function drain(deps: DrainDeps, drainTimeoutMs: number): Promise<bo
 }
 
 /**
- * One read of each history file: the total size shows progress, and a live worker inside a
- * stall or inside process() still holds a delivery that a broker's count may leave out
- * (RabbitMQ counts only ready messages).
+ * Whether a live worker holds a delivery per its history that the broker's count leaves out:
+ * one acknowledged before processing and not processed yet (any broker), or, where the count
+ * leaves unacknowledged deliveries out (RabbitMQ), one not acknowledged yet. Bounded by
+ * HELD_MAX_MS of quiet.
  */
-function observeWorkers(deps: DrainDeps): { size: number; holding: boolean } {
+function held(deps: DrainDeps, deliveries: DeliveryCounts, quiet: number): boolean {
+  if (quiet >= HELD_MAX_MS) return false;
+  return (deps.unacknowledged ? deliveries.unacked : deliveries.unprocessed) > 0;
+}
+
+/**
+ * One read of each history file: the total size shows progress, a live worker inside a stall
+ * or inside process() still holds a delivery that a broker's count may leave out (RabbitMQ
+ * counts only ready messages), and the deliveries say what is held or whether all is done.
+ */
+function observeWorkers(deps: DrainDeps): { size: number; holding: boolean; deliveries: DeliveryCounts } {
   const live = new Set(deps.pool.liveHistoryFiles());
   let size = 0;
   let holding = false;
-  for (const file of deps.pool.historyFiles) {
+  const histories = deps.pool.historyFiles.map((file) => {
     const events = deps.readHistory(file);
     size += events.length;
     if (live.has(file) && (inStall(events) || openProcessing(events).length > 0)) holding = true;
-  }
-  return { size, holding };
+    return { events, live: live.has(file) };
+  });
+  return { size, holding, deliveries: countDeliveries(histories, deps.published) };
 }
 
 /** Healing includes a healthy consumer: every worker is restarted (recorded for the verdict). */
