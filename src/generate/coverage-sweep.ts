@@ -9,12 +9,14 @@
  * Why a stateful arbitrary: fast-check hands an arbitrary no run index, and `examples` are not
  * shrunk by a mapped arbitrary; so this one counts its draws and remembers, with each value,
  * the arbitrary that drew it, whose shrinker then shrinks it (fast-check's generic shrink is
- * kept). fast-check draws the runs of one certification in order, so a seed gives the same
- * sweep as long as the same cells fire; the replay file stores the scenario itself, and a
- * fast-check `path` redraws it only within the same certification sequence.
+ * kept). A cell is claimed when it is drawn (a shape claims the cells of its faults), not
+ * when a run fires it: the sweep of a seed then depends on nothing but the seed and the draw
+ * count, so a fresh instance plans it ahead and certify starts sweep runs in parallel too
+ * (harness/certify/parallel.ts). The replay file stores the scenario itself, and a fast-check
+ * `path` redraws it only within the same certification sequence.
  */
 import fc from 'fast-check';
-import { cellKey, type FaultCell, faultCells } from '../model/coverage.ts';
+import { cellKey, cellOf, type FaultCell, faultCells } from '../model/coverage.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { type ScenarioOptions, scenarioArbitrary } from './scenario.ts';
 
@@ -23,7 +25,11 @@ export interface SweepOptions {
   readonly seed: number;
   /** At most this many sweep draws (then random draws). */
   readonly sweepRuns: number;
-  /** Keys (`kind@trigger`) of the cells no fault has fired in yet; consulted at each draw. */
+  /**
+   * Keys (`kind@trigger`) of the cells to sweep (default: all); consulted at each draw. A
+   * certification leaves it out: a sweep that depends on what earlier runs covered cannot be
+   * planned ahead (its own claims already keep it from drawing a cell twice).
+   */
   readonly uncovered?: () => readonly string[];
 }
 
@@ -80,7 +86,7 @@ export function cellScenarioArbitrary(options: ScenarioOptions, cell: FaultCell)
 
 /**
  * Shapes the known bug classes need and random draws rarely produce, drawn before the cells
- * (each fires its cell, so the sweep does not draw that cell again):
+ * (each claims its fault's cell as it is drawn, so the sweep does not draw that cell again):
  * a producer duplicate handed to two consumers at once (no fault; on RabbitMQ a prefetch of at
  * least 2, so that both copies are in flight even when one consumer takes both); on RabbitMQ, a crash in
  * the middle of the first message while the prefetch holds every message, so that its
@@ -170,7 +176,7 @@ export function coverageSweepArbitrary(
   if ((options.maxFaults ?? 3) === 0 || (options.maxMessages ?? 50) === 0) return base;
   const order = sweepOrder(faultCells(kinds), sweep.seed);
   const shapes = shapeArbitraries(options);
-  return new SweepArbitrary(base, (drawn, swept) => {
+  return new SweepArbitrary(base, sweep.sweepRuns, (drawn, swept) => {
     if (drawn >= sweep.sweepRuns) return undefined;
     if (drawn < shapes.length) return shapes[drawn];
     const open = new Set(sweep.uncovered?.() ?? order.map(cellKey));
@@ -189,22 +195,28 @@ interface Drawn {
 class SweepArbitrary extends fc.Arbitrary<Scenario> {
   readonly #base: fc.Arbitrary<Scenario>;
   readonly #pick: (drawn: number, swept: Set<string>) => fc.Arbitrary<Scenario> | undefined;
+  readonly #sweepRuns: number;
   readonly #swept = new Set<string>();
   #drawn = 0;
 
   constructor(
     base: fc.Arbitrary<Scenario>,
+    sweepRuns: number,
     pick: (drawn: number, swept: Set<string>) => fc.Arbitrary<Scenario> | undefined,
   ) {
     super();
     this.#base = base;
+    this.#sweepRuns = sweepRuns;
     this.#pick = pick;
   }
 
   generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<Scenario> {
     const arbitrary = this.#pick(this.#drawn, this.#swept) ?? this.#base;
-    this.#drawn += 1;
     const value = arbitrary.generate(mrng, biasFactor);
+    // Claimed as drawn: a shape's cells too, so the sweep does not draw them again.
+    if (this.#drawn < this.#sweepRuns)
+      for (const fault of value.value_.faults) this.#swept.add(cellKey(cellOf(fault)));
+    this.#drawn += 1;
     return new fc.Value(value.value_, { arbitrary, context: value.context } satisfies Drawn);
   }
 

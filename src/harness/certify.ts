@@ -48,7 +48,6 @@ export async function certify(options: CertifyOptions): Promise<CertifyResult> {
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       // Not c.arbitrary: the sweep's arbitrary counts its draws (see certify/parallel.ts).
       planned: plannedScenarios(c.planArbitrary(), c.seed, numRuns),
-      aheadFrom: c.sequentialRuns,
       wanted: c.generation.runs,
       alone: (scenario) => runsAlone(scenario, c.broker.info),
     },

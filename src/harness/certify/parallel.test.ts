@@ -150,19 +150,67 @@ describe('ParallelRuns', () => {
   });
 
   it("plans from a fresh instance of a counting (coverage sweep) arbitrary without disturbing fast-check's", async () => {
+    for (const faultKinds of [[], ['consumer-kill', 'broker-kill', 'processor-throw']] as const) {
+      const sweep = () =>
+        coverageSweepArbitrary(
+          { broker: 'rabbitmq', semantics: 'at-least-once', maxMessages: 6, faultKinds, maxConsumers: 3 },
+          { seed: 8, sweepRuns: 9 },
+        );
+      const seen: Scenario[] = [];
+      await fc.check(
+        fc.asyncProperty(sweep(), async (s) => {
+          seen.push(s);
+          return true;
+        }),
+        { seed: 8, numRuns: 12 },
+      );
+      expect(plannedScenarios(sweep(), 8, 12)).toEqual(seen);
+    }
+  });
+
+  it("starts the coverage sweep's runs ahead too, and shrinks to the same counterexample and path", async () => {
     const sweep = () =>
       coverageSweepArbitrary(
-        { broker: 'rabbitmq', semantics: 'at-least-once', maxMessages: 6, faultKinds: [], maxConsumers: 3 },
-        { seed: 8, sweepRuns: 5 },
+        {
+          broker: 'rabbitmq',
+          semantics: 'at-least-once',
+          maxMessages: 8,
+          faultKinds: ['consumer-kill', 'broker-kill', 'processor-throw'],
+          maxFaults: 2,
+        },
+        { seed: 3, sweepRuns: 15 },
       );
-    const seen: Scenario[] = [];
-    await fc.check(
-      fc.asyncProperty(sweep(), async (s) => {
-        seen.push(s);
-        return true;
-      }),
-      { seed: 8, numRuns: 12 },
-    );
-    expect(plannedScenarios(sweep(), 8, 12)).toEqual(seen);
+    const certifySweep = async (concurrency: number, failing: (s: Scenario) => boolean) => {
+      let running = 0;
+      const overlaps: { scenario: Scenario; alongside: number }[] = [];
+      const parallel = new ParallelRuns(
+        async (scenario) => {
+          running += 1;
+          overlaps.push({ scenario, alongside: running - 1 });
+          await tick();
+          await tick();
+          running -= 1;
+          return outcome(scenario, !failing(scenario));
+        },
+        { concurrency, planned: plannedScenarios(sweep(), 3, 20), wanted: 20, alone },
+      );
+      const loop = new CertifyLoop(parallel.run, { requestedRuns: 20, shrinkBudgetMs: 60_000 });
+      const details = await fc.check(loop.property(sweep()), { seed: 3, numRuns: 20, endOnFailure: false });
+      await loop.close();
+      await parallel.close();
+      return { details, overlaps, parallel };
+    };
+    const passing = await certifySweep(3, () => false);
+    expect(passing.parallel.plannedHits).toBe(20);
+    const sweepOverlaps = passing.overlaps.slice(0, 15);
+    expect(sweepOverlaps.some((o) => o.alongside > 0)).toBe(true);
+    expect(passing.overlaps.filter((o) => alone(o.scenario)).every((o) => o.alongside === 0)).toBe(true);
+    // A bug found in the sweep (a crash fault with 3 or more messages): the same with 1 and 3 at once.
+    const bug = (s: Scenario) => s.messages.length >= 3 && s.faults.some((f) => f.kind === 'consumer-kill');
+    const one = await certifySweep(1, bug);
+    const three = await certifySweep(3, bug);
+    expect(one.details.failed).toBe(true);
+    expect(three.details.counterexamplePath).toBe(one.details.counterexamplePath);
+    expect(three.details.counterexample).toEqual(one.details.counterexample);
   });
 });

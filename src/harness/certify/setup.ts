@@ -35,12 +35,11 @@ export interface Certification extends AsyncDisposable {
   readonly arbitrary: fc.Arbitrary<Scenario>;
   /**
    * A fresh instance of `arbitrary` (its own draw count) to plan runs in parallel from
-   * (certify/parallel.ts); `sequentialRuns`: the leading runs whose draws depend on what
-   * earlier runs covered (the sweep), never started ahead.
+   * (certify/parallel.ts); the sweep claims its cells as it draws them, so the plan holds for
+   * the sweep's runs too.
    */
   readonly planArbitrary: () => fc.Arbitrary<Scenario>;
-  readonly sequentialRuns: number;
-  /** The fault cells the completed runs drew and fired; the arbitrary's sweep reads it. */
+  /** The fault cells the completed runs drew and fired (reported as coverage). */
   readonly coverage: CoverageTally;
 }
 
@@ -86,7 +85,7 @@ export async function openCertification(options: CertifyOptions): Promise<Certif
         rabbitmq: options.rabbitmq,
         ...(processor.payload ? { payload: processor.payload } : {}),
       },
-      { seed, sweepRuns: sweepRuns(generation.runs), uncovered: () => coverage.uncovered() },
+      { seed, sweepRuns: sweepRuns(generation.runs) },
     );
   return {
     processorPath,
@@ -100,7 +99,6 @@ export async function openCertification(options: CertifyOptions): Promise<Certif
     settings: resolveRunSettings(options, broker.info.kind, options.semantics),
     arbitrary: arbitrary(),
     planArbitrary: arbitrary,
-    sequentialRuns: faults.length > 0 ? sweepRuns(generation.runs) : 0,
     [Symbol.asyncDispose]: async () => fleet?.stop(),
   };
 }
