@@ -26,7 +26,7 @@ export const QUIET_MS = 500;
  * acknowledged (run/deliveries.ts): nothing is left to hand back, only a fault a worker
  * triggered at its last acknowledgement may still be on its way over IPC.
  */
-export const COMPLETE_QUIET_MS = 150;
+export const COMPLETE_QUIET_MS = 100;
 /**
  * A delivery a live worker holds per its history keeps the run going for at most this much
  * quiet: longer than ackcheck's RabbitMQ lets a consumer hold one (5 s consumer timeout,
