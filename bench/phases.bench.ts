@@ -17,6 +17,7 @@ import { table } from '../src/cli/output.ts';
 import { scenarioArbitrary } from '../src/generate/index.ts';
 import { DEFAULT_FAULT_KINDS } from '../src/harness/certify/options.ts';
 import { runScenario } from '../src/harness/run-scenario.ts';
+import { holdSpares } from '../src/harness/spare-workers.ts';
 import type { RunTimings } from '../src/model/results.ts';
 
 const { values } = parseArgs({
@@ -47,6 +48,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 await using fleet = await acquireBrokers(parseBrokerSelection(values.broker));
 const workDir = mkdtempSync(join(tmpdir(), 'ackcheck-phases-'));
+// Warm spare workers wait for a run's config; released at the end, or the bench never exits.
+const releaseSpares = holdSpares();
 const rows: string[][] = [];
 for (const broker of fleet.brokers) {
   const kind = broker.info.kind;
@@ -89,6 +92,7 @@ for (const broker of fleet.brokers) {
     console.error(`${broker.id} ${label} done`);
   }
 }
+await releaseSpares();
 rmSync(workDir, { recursive: true, force: true });
 console.log(
   `\nmedian ms per phase, ${runs} runs each (upsert, <= 20 messages, seed ${values.seed}, one at a time):`,
