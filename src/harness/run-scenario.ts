@@ -50,7 +50,13 @@ export interface RunScenarioOptions {
 
 export type { RunOutcome } from '../model/results.ts';
 
-/** How long the workers get to stop gracefully once the run drained (then SIGKILL). */
+/**
+ * How long the workers get to stop gracefully when the run did not drain (then SIGKILL). A
+ * drained run's workers are killed at once: everything is consumed and acknowledged, their
+ * histories are on disk (written synchronously), and their topic/queue and group are never
+ * used again; a graceful stop only cost time (kafkajs's leave-group ran into the grace on every
+ * Kafka run, bench/phases.bench.ts).
+ */
 const TEARDOWN_GRACE_MS = 150;
 
 /** setup() may migrate a schema or fill a pool: a longer deadline than one process() call. */
@@ -124,7 +130,7 @@ async function runSteps(
     { onConsuming: () => clock.mark('consuming') },
   );
   schedule.useInjector(harnessInjector({ broker: options.broker, pool, consumerPath }));
-  let drained: boolean;
+  let drained = false;
   try {
     await Promise.all(Array.from({ length: Math.max(1, scenario.consumers) }, () => pool.add()));
     clock.mark('workersStarted');
@@ -135,10 +141,7 @@ async function runSteps(
     );
     clock.mark('drained');
   } finally {
-    // Everything is consumed and committed, and the history is on disk (written synchronously):
-    // a short grace is enough. kafkajs's graceful disconnect (leaving a group no one will use
-    // again) took the full second on every Kafka run (bench/phases.bench.ts).
-    await pool.close(TEARDOWN_GRACE_MS);
+    await pool.close(drained ? 0 : TEARDOWN_GRACE_MS);
     producerLog.close();
     harnessLog.close();
     clock.mark('closed');
