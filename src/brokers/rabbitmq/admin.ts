@@ -28,6 +28,20 @@ export async function probeRabbitmq(info: BrokerInfo, timeoutMs: number): Promis
   }
 }
 
+type Connection = Awaited<ReturnType<typeof amqp.connect>>;
+
+/**
+ * The connection a queue was provisioned over, kept open for the run when asked (`share`): the
+ * run's producer and drain count open their channels on it, and disposing deletes the queue
+ * over it, instead of a connection each (an AMQP connection costs several round trips).
+ */
+const runConnections = new Map<string, Connection>();
+
+/** The open connection `queue` was provisioned over (with `share`), if it is still open. */
+export function sharedConnection(queue: string): Connection | undefined {
+  return runConnections.get(queue);
+}
+
 export interface RabbitmqQueue extends AsyncDisposable {
   readonly name: string;
   readonly type: QueueType;
@@ -51,7 +65,7 @@ export const QUORUM_KILL_SAFE_MS = 1_500;
  */
 export async function provisionQueue(
   info: BrokerInfo,
-  options: { type?: QueueType; name?: string; killSafe?: boolean } = {},
+  options: { type?: QueueType; name?: string; killSafe?: boolean; share?: boolean } = {},
 ): Promise<RabbitmqQueue> {
   const type = options.type ?? 'classic';
   if (type !== 'classic' && type !== 'quorum') {
@@ -64,9 +78,17 @@ export async function provisionQueue(
     const channel = await connection.createChannel();
     await channel.assertQueue(name, { durable: true, arguments: { 'x-queue-type': type } });
     await channel.close();
-  } finally {
-    await connection.close();
+  } catch (error) {
+    await connection.close().catch(() => undefined);
+    throw error;
   }
+  if (options.share) {
+    runConnections.set(name, connection);
+    // A broker fault closes it: the run's clients open their own from then on.
+    connection.on('close', () => {
+      if (runConnections.get(name) === connection) runConnections.delete(name);
+    });
+  } else await connection.close();
   // Any queue type: deleting a quorum queue (the previous run's) changes Ra's registry too. On
   // 4.0 a SIGKILL right after such a deletion left the restarted broker confirming no publish
   // in 1 of 1 tries, and 1 of 15 after this wait (README "Limitations"): the wait makes it rarer.
@@ -75,8 +97,10 @@ export async function provisionQueue(
     name,
     type,
     async [Symbol.asyncDispose]() {
+      const shared = runConnections.get(name);
+      runConnections.delete(name);
       try {
-        const c = await amqp.connect(amqpUrl(info));
+        const c = shared ?? (await amqp.connect(amqpUrl(info)));
         c.on('error', () => undefined);
         try {
           const ch = await c.createChannel();
@@ -87,6 +111,7 @@ export async function provisionQueue(
         }
       } catch {
         // The run is over; a queue that cannot be deleted now goes with the container.
+        await shared?.close().catch(() => undefined);
       }
     },
   };

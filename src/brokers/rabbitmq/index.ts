@@ -60,6 +60,7 @@ export const rabbitmq: BrokerAdapter = {
       type: scenario.rabbitmq?.queueType ?? 'classic',
       // A quorum queue must be on disk before a broker-kill, or it does not come back.
       killSafe: scenario.faults.some((f) => f.kind === 'broker-kill'),
+      share: true, // the run's producer and drain count use its connection
     });
     return {
       name: queue.name,

@@ -4,7 +4,7 @@ import type { BrokerInfo } from '../../model/broker.ts';
 import type { Message } from '../../model/message.ts';
 import { encodeMessage, HEADERS, type RunTarget } from '../../runtime/runtime.ts';
 import type { PublishPosition, RemainingCounter, Sender } from '../adapter.ts';
-import { amqpUrl } from './admin.ts';
+import { amqpUrl, sharedConnection } from './admin.ts';
 
 function queueOf(target: RunTarget): string {
   if (target.kind !== 'rabbitmq') throw new TypeError(`not a RabbitMQ target: ${target.kind}`);
@@ -13,9 +13,14 @@ function queueOf(target: RunTarget): string {
 
 export async function openRabbitmqSender(info: BrokerInfo, target: RunTarget): Promise<Sender> {
   const queue = queueOf(target);
-  const connection = await amqp.connect(amqpUrl(info));
+  // The run's connection when the queue was provisioned with `share` (closed with the queue).
+  const shared = sharedConnection(queue);
+  const connection = shared ?? (await amqp.connect(amqpUrl(info)));
   connection.on('error', () => undefined);
-  const channel = await connection.createConfirmChannel();
+  const channel = await connection.createConfirmChannel().catch(async (error: unknown) => {
+    if (!shared) await connection.close().catch(() => undefined);
+    throw error;
+  });
   channel.on('error', () => undefined);
   const send = (m: Message, copy: number) =>
     new Promise<PublishPosition>((resolve, reject) => {
@@ -29,7 +34,7 @@ export async function openRabbitmqSender(info: BrokerInfo, target: RunTarget): P
   return Object.assign(send, {
     close: async () => {
       await channel.close().catch(() => undefined);
-      await connection.close().catch(() => undefined);
+      if (!shared) await connection.close().catch(() => undefined);
     },
   });
 }
@@ -49,24 +54,27 @@ type Channel = Awaited<ReturnType<Connection['createChannel']>>;
 /** Ready messages over one connection (the drain polls it), reopened after an error. */
 export async function openRabbitmqReady(info: BrokerInfo, target: RunTarget): Promise<RemainingCounter> {
   const queue = queueOf(target);
-  let open: { connection: Connection; channel: Channel } | undefined;
+  let open: { connection: Connection; channel: Channel; shared: boolean } | undefined;
   const drop = async () => {
     const o = open;
     open = undefined;
-    await o?.connection.close().catch(() => undefined);
+    if (o?.shared) await o.channel.close().catch(() => undefined);
+    else await o?.connection.close().catch(() => undefined);
   };
   return {
     async count() {
       try {
         if (!open) {
-          const connection = await amqp.connect(amqpUrl(info));
+          // The run's connection when the queue was provisioned with `share`, else one of its own.
+          const shared = sharedConnection(queue);
+          const connection = shared ?? (await amqp.connect(amqpUrl(info)));
           connection.on('error', () => undefined);
           const channel = await connection.createChannel().catch(async (error: unknown) => {
-            await connection.close().catch(() => undefined);
+            if (!shared) await connection.close().catch(() => undefined);
             throw error;
           });
           channel.on('error', () => undefined);
-          open = { connection, channel };
+          open = { connection, channel, shared: shared !== undefined };
         }
         const { messageCount } = await open.channel.checkQueue(queue);
         return messageCount;
