@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sleep } from '../../deadline.ts';
 import { brokers } from '../../vitest/index.ts';
-import { provisionTopic } from './admin.ts';
+import { provisionTopic, sharedAdmin } from './admin.ts';
 import { kafkaClient } from './client.ts';
+import { openKafkaLag } from './sender.ts';
 
 describe.each(brokers('kafka').map((b) => [b.id, b] as const))('%s topics', (_id, info) => {
   it('provisions a fresh topic with N partitions and deletes it afterwards', async () => {
@@ -11,11 +12,16 @@ describe.each(brokers('kafka').map((b) => [b.id, b] as const))('%s topics', (_id
     try {
       let name: string;
       {
-        await using topic = await provisionTopic(info, { partitions: 3 });
+        // share: the run's lag count borrows the admin client that created the topic.
+        await using topic = await provisionTopic(info, { partitions: 3, share: true });
         name = topic.name;
         const meta = await admin.fetchTopicMetadata({ topics: [name] });
         expect(meta.topics[0]?.partitions).toHaveLength(3);
+        expect(sharedAdmin(name)).toBeDefined();
+        await using lag = await openKafkaLag(info, { kind: 'kafka', topic: name, groupId: `g-${name}` });
+        expect(await lag.count()).toBe(0);
       }
+      expect(sharedAdmin(name)).toBeUndefined();
       // Deletion is asynchronous in Kafka: the topic leaves the listing within seconds.
       const deadline = Date.now() + 15_000;
       while ((await admin.listTopics()).includes(name) && Date.now() < deadline) await sleep(200);

@@ -52,6 +52,20 @@ async function waitForLeaders(
   }
 }
 
+type Admin = ReturnType<ReturnType<typeof kafkaClient>['admin']>;
+
+/**
+ * The admin client a topic was provisioned with, kept connected for the run when asked
+ * (`share`): the drain's lag count uses it, and disposing deletes the topic with it, instead
+ * of connecting a client each.
+ */
+const runAdmins = new Map<string, Admin>();
+
+/** The connected admin client `topic` was provisioned with (`share`), until the topic is disposed. */
+export function sharedAdmin(topic: string): Admin | undefined {
+  return runAdmins.get(topic);
+}
+
 export interface KafkaTopic extends AsyncDisposable {
   readonly name: string;
   readonly partitions: number;
@@ -60,7 +74,7 @@ export interface KafkaTopic extends AsyncDisposable {
 /** Creates a fresh topic with `partitions` partitions (leaders elected); disposing deletes it. */
 export async function provisionTopic(
   info: BrokerInfo,
-  options: { partitions?: number; name?: string } = {},
+  options: { partitions?: number; name?: string; share?: boolean } = {},
 ): Promise<KafkaTopic> {
   const partitions = options.partitions ?? 1;
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 64) {
@@ -75,21 +89,30 @@ export async function provisionTopic(
       topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
     });
     await waitForLeaders(admin, name, partitions, Date.now() + 30_000);
-  } finally {
+  } catch (error) {
     await admin.disconnect();
+    throw error;
   }
+  if (options.share) runAdmins.set(name, admin);
+  else await admin.disconnect();
   return {
     name,
     partitions,
     async [Symbol.asyncDispose]() {
-      const a = kafkaClient(info).admin();
-      try {
-        await a.connect();
-        await a.deleteTopics({ topics: [name], timeout: 10_000 });
-      } catch {
-        // The run is over; a topic that cannot be deleted now goes with the container.
-      } finally {
-        await a.disconnect().catch(() => undefined);
+      const shared = runAdmins.get(name);
+      runAdmins.delete(name);
+      // With the run's admin client; with a fresh one if that failed (a broker fault broke it).
+      for (const a of shared ? [shared, undefined] : [undefined]) {
+        const admin = a ?? kafkaClient(info).admin();
+        try {
+          if (!a) await admin.connect();
+          await admin.deleteTopics({ topics: [name], timeout: 10_000 });
+          return;
+        } catch {
+          // The run is over; a topic that cannot be deleted now goes with the container.
+        } finally {
+          await admin.disconnect().catch(() => undefined);
+        }
       }
     },
   };

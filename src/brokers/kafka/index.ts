@@ -60,7 +60,8 @@ export const kafka: BrokerAdapter = {
   address: (info) => `bootstrap ${info.bootstrapServers?.join(',')}`,
   probe: probeKafka,
   async provision(info, scenario) {
-    const topic = await provisionTopic(info, { partitions: scenario.kafka?.partitions ?? 1 });
+    // share: the drain's lag count and the deletion use the admin client that created the topic.
+    const topic = await provisionTopic(info, { partitions: scenario.kafka?.partitions ?? 1, share: true });
     return {
       name: topic.name,
       target: { kind: 'kafka', topic: topic.name, groupId: `${topic.name}-group` },

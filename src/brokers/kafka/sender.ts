@@ -3,6 +3,7 @@ import type { BrokerInfo } from '../../model/broker.ts';
 import type { Message } from '../../model/message.ts';
 import { encodeMessage, HEADERS, type RunTarget } from '../../runtime/runtime.ts';
 import type { RemainingCounter, Sender } from '../adapter.ts';
+import { sharedAdmin } from './admin.ts';
 import { kafkaClient } from './client.ts';
 
 function topicOf(target: RunTarget): { topic: string; groupId: string } {
@@ -45,17 +46,24 @@ type Admin = ReturnType<ReturnType<typeof kafkaClient>['admin']>;
 export async function openKafkaLag(info: BrokerInfo, target: RunTarget): Promise<RemainingCounter> {
   const { topic, groupId } = topicOf(target);
   let admin: Admin | undefined;
+  // The admin client the topic was provisioned with (`share`), until a count fails on it.
+  let borrow = true;
+  let borrowed = false;
   const drop = async () => {
     const a = admin;
     admin = undefined;
-    await a?.disconnect().catch(() => undefined);
+    if (borrowed)
+      borrow = borrowed = false; // its owner disconnects it
+    else await a?.disconnect().catch(() => undefined);
   };
   return {
     async count() {
       try {
         if (!admin) {
-          admin = kafkaClient(info).admin();
-          await admin.connect();
+          const shared = borrow ? sharedAdmin(topic) : undefined;
+          borrowed = shared !== undefined;
+          admin = shared ?? kafkaClient(info).admin();
+          if (!shared) await admin.connect();
         }
         const ends = await admin.fetchTopicOffsets(topic);
         const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
