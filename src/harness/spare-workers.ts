@@ -11,8 +11,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { SPARE_ENV, type SpareSpec, type WorkerMessage } from '../workers/worker-config.ts';
 
-/** Spares kept per processor × runtime: enough for the consumers of a run or two. */
-const SPARES = 2;
+/**
+ * Spares kept per processor × runtime: the consumers of a run (certify's default draws up to
+ * 3); with 2 a third consumer started cold (bench/phases.bench.ts: Kafka's worker start 0.2 s).
+ */
+const SPARES = 3;
 const spares = new Map<string, ChildProcess[]>();
 /** Spares that said they listen for their config (a config sent earlier could be lost). */
 const ready = new WeakSet<ChildProcess>();
