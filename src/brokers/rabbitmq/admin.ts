@@ -42,6 +42,11 @@ export function sharedConnection(queue: string): Connection | undefined {
   return runConnections.get(queue);
 }
 
+/** How the kit declares its queues: durable, of `type`. Redeclaring with the same options is a no-op. */
+export function queueDeclareOptions(type: QueueType): amqp.Options.AssertQueue {
+  return { durable: true, arguments: { 'x-queue-type': type } };
+}
+
 export interface RabbitmqQueue extends AsyncDisposable {
   readonly name: string;
   readonly type: QueueType;
@@ -76,7 +81,7 @@ export async function provisionQueue(
   connection.on('error', () => undefined);
   try {
     const channel = await connection.createChannel();
-    await channel.assertQueue(name, { durable: true, arguments: { 'x-queue-type': type } });
+    await channel.assertQueue(name, queueDeclareOptions(type));
     await channel.close();
   } catch (error) {
     await connection.close().catch(() => undefined);
@@ -89,9 +94,9 @@ export async function provisionQueue(
       if (runConnections.get(name) === connection) runConnections.delete(name);
     });
   } else await connection.close();
-  // Any queue type: deleting a quorum queue (the previous run's) changes Ra's registry too. On
-  // 4.0 a SIGKILL right after such a deletion left the restarted broker confirming no publish
-  // in 1 of 1 tries, and 1 of 15 after this wait (README "Limitations"): the wait makes it rarer.
+  // Any queue type: RabbitMQ 4.0 can also lose a classic queue declared shortly before a
+  // SIGKILL (lost in 2 of 5 kills ~80 ms after the declare and 1 of 3 at 500 ms; 0 of 9 at 1 s
+  // or more; README "Limitations"). The wait makes that rarer.
   if (options.killSafe) await sleep(QUORUM_KILL_SAFE_MS);
   return {
     name,

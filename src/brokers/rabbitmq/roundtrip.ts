@@ -4,6 +4,7 @@
  */
 import amqp, { type Channel, type ConfirmChannel } from 'amqplib';
 import { sleep, withTimeout } from '../../deadline.ts';
+import { describeError } from '../../errors.ts';
 import type { BrokerInfo } from '../container/started-broker.ts';
 import {
   ConsumptionLedger,
@@ -12,7 +13,7 @@ import {
   type RoundTripOptions,
   type RoundTripper,
 } from '../roundtrip.ts';
-import { amqpUrl, provisionQueue } from './admin.ts';
+import { amqpUrl, provisionQueue, queueDeclareOptions, type RabbitmqQueue } from './admin.ts';
 
 const IN_FLIGHT = 1_000;
 const HEARTBEAT_SECONDS = 5;
@@ -38,7 +39,7 @@ export async function openRabbitmqRoundTripper(
       setup: (model: amqp.ChannelModel) =>
         setupChannels(
           model,
-          queue.name,
+          queue,
           ledger,
           () => closed,
           (pub, sub) => {
@@ -49,6 +50,10 @@ export async function openRabbitmqRoundTripper(
     },
   });
   connection.on('error', () => undefined);
+  // Why reconnecting fails, if it does: part of a batch's deadline error.
+  let reconnectError: unknown;
+  connection.on('connect-failed', (error: unknown) => (reconnectError = error));
+  connection.on('connect', () => (reconnectError = undefined));
   let nextId = 0;
 
   const publishOne = (id: number) => publish(publisher, queue.name, id, payloadBytes);
@@ -72,6 +77,7 @@ export async function openRabbitmqRoundTripper(
         Array.from({ length: count }, (_, i) => from + i),
         publishOne,
         deadline,
+        () => reconnectError,
       );
       const produceMs = Date.now() - began;
       await ledger.waitFor(from, to, deadline);
@@ -91,7 +97,7 @@ export async function openRabbitmqRoundTripper(
 /** (Re)opens the confirm channel and the consumer after each (re)connection. */
 async function setupChannels(
   model: amqp.ChannelModel,
-  queueName: string,
+  queue: RabbitmqQueue,
   ledger: ConsumptionLedger,
   isClosed: () => boolean,
   use: (publisher: ConfirmChannel, consumer: Channel) => void,
@@ -117,7 +123,16 @@ async function setupChannels(
       sub.on('error', () => undefined);
       sub.on('close', renew);
       await sub.prefetch(500);
-      await sub.consume(queueName, (msg) => {
+      // RabbitMQ 4.0 can lose a durable queue declared shortly before a SIGKILL: the restarted
+      // broker recovers no queue ("Recovering 0 queues of type rabbit_classic_queue") and
+      // basic.consume fails with 404 NOT_FOUND. A setup that only consumed then failed on every
+      // reconnect (amqplib kept retrying) and publishes kept hitting the closed pre-kill
+      // channel until the deadline: the flaky "500 publishes unconfirmed at the deadline"
+      // (README "Limitations"). So recover the topology too, as RabbitMQ's own clients do:
+      // declaring an existing queue with the same options changes nothing, and a message the
+      // broker lost with its queue still shows up as `lost`.
+      await sub.assertQueue(queue.name, queueDeclareOptions(queue.type));
+      await sub.consume(queue.name, (msg) => {
         if (!msg) return renew(); // consumer cancelled by the broker: subscribe again
         ledger.record(idOf(msg.content));
         sub.ack(msg);
@@ -137,21 +152,34 @@ async function publishAll(
   ids: number[],
   publishOne: (id: number) => Promise<void>,
   deadline: number,
+  reconnectError: () => unknown,
 ): Promise<number> {
   let publishRetries = 0;
   let pending = ids;
   while (pending.length > 0) {
     const failed: number[] = [];
+    let lastError: unknown;
     for (let i = 0; i < pending.length; i += IN_FLIGHT) {
       const window = pending.slice(i, i + IN_FLIGHT);
       const results = await Promise.allSettled(window.map((id) => publishOne(id)));
       results.forEach((r, j) => {
-        if (r.status === 'rejected') failed.push(window[j] as number);
+        if (r.status === 'rejected') {
+          failed.push(window[j] as number);
+          lastError = r.reason;
+        }
       });
     }
     if (failed.length > 0) {
       publishRetries += failed.length;
-      if (Date.now() > deadline) throw new Error(`${failed.length} publishes unconfirmed at the deadline`);
+      // Say why: the last rejection (a closed channel, a nack) and, if reconnecting fails, its
+      // error (the kill flake's was a 404 on the consume, seen only with added logging).
+      if (Date.now() > deadline) {
+        const reconnect = reconnectError();
+        throw new Error(
+          `${failed.length} publishes unconfirmed at the deadline (last: ${describeError(lastError)})` +
+            (reconnect === undefined ? '' : `; reconnecting fails: ${describeError(reconnect)}`),
+        );
+      }
       await sleep(250);
     }
     pending = failed;
