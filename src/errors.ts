@@ -8,6 +8,7 @@ export type AckcheckErrorCode =
   | 'IMAGE_MISSING'
   | 'BROKER_NOT_READY'
   | 'BROKER_EXITED'
+  | 'BROKER_LOST_TARGET'
   | 'PORT_IN_USE'
   | 'INVALID_OPTION'
   | 'PROCESSOR_NOT_FOUND'

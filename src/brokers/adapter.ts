@@ -46,6 +46,12 @@ export interface ProvisionedTarget extends AsyncDisposable {
   readonly target: RunTarget;
   /** The topic or queue name. */
   readonly name: string;
+  /**
+   * Whether the broker still has it. RabbitMQ 4.0 can lose a durable queue declared shortly
+   * before a SIGKILL; a run whose queue vanished is the broker's failure, not the processor's.
+   * Absent: the broker keeps what it acknowledged creating.
+   */
+  exists?(): Promise<boolean>;
 }
 
 /** remaining() over one connection, reopened after an error (a broker fault drops it). */

@@ -6,7 +6,11 @@
  * - broker-kill on a quorum queue declared just before: provisionQueue's `killSafe` waits
  *   until the queue would survive a SIGKILL (QUORUM_KILL_SAFE_MS), so it comes back.
  *   (ACKCHECK_TEST_NO_KILL_SAFE=1 turns the wait off: the test then fails, as measured.)
+ * - broker-kill that loses the run's queue (RabbitMQ 4.0 can, README "Limitations"): the run
+ *   fails as BROKER_LOST_TARGET (infrastructure, skipped), not with findings against the
+ *   processor nor as a bare WORKER_FAILED. The loss is simulated: the kill also deletes the queue.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +20,8 @@ import amqp from 'amqplib';
 import { StartedBroker } from '../brokers/container/started-broker.ts';
 import { provisionQueue } from '../brokers/rabbitmq/admin.ts';
 import { withTimeout } from '../deadline.ts';
+import { isAckcheckError } from '../errors.ts';
+import type { BrokerFault } from '../brokers/container/started-broker.ts';
 import { brokers } from '../vitest/index.ts';
 import { type RunScenarioOptions, runScenario } from './run-scenario.ts';
 
@@ -82,5 +88,59 @@ describe.runIf(rabbit)('RabbitMQ faults', () => {
     } finally {
       await connection.close().catch(() => undefined);
     }
+  });
+
+  it('a run whose queue the broker lost in a kill is an infrastructure error, not lost messages', async () => {
+    const info = rabbit as NonNullable<typeof rabbit>;
+    const queues = () =>
+      execFileSync('docker', [
+        'exec',
+        info.containerId,
+        'rabbitmqctl',
+        'list_queues',
+        '-q',
+        '--no-table-headers',
+        'name',
+      ])
+        .toString()
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith('ackcheck-'));
+    const before = new Set(queues());
+    /** Kills the broker, and deletes the queues declared since `before` as the broker can lose them. */
+    class QueueLosingBroker extends StartedBroker {
+      override async injectFault(fault: BrokerFault, holdMs?: number): Promise<void> {
+        await super.injectFault(fault, holdMs);
+        if (fault !== 'kill') return;
+        const connection = await amqp.connect(info.amqpUrl as string);
+        connection.on('error', () => undefined);
+        try {
+          const channel = await connection.createChannel();
+          for (const q of queues()) if (!before.has(q)) await channel.deleteQueue(q);
+        } finally {
+          await connection.close().catch(() => undefined);
+        }
+      }
+    }
+    const run = runScenario(
+      {
+        broker: 'rabbitmq',
+        semantics: 'at-least-once',
+        messages: ['m1', 'm2', 'm3', 'm4'].map((id, n) => ({ id, key: `k${n}`, payload: { n } })),
+        producerDuplicates: [],
+        consumers: 1,
+        rabbitmq: { prefetch: 1, queueType: 'classic' },
+        faults: [{ trigger: { type: 'progress', acks: 1 }, kind: 'broker-kill', params: { holdMs: 200 } }],
+      },
+      { ...options(), broker: new QueueLosingBroker(info, false), drainTimeoutMs: 5_000 },
+    );
+    const error = await run.then(
+      (outcome) =>
+        new Error(
+          `the run ended with findings ${JSON.stringify(outcome.verdict.findings.map((f) => f.code))}`,
+        ),
+      (e: unknown) => e,
+    );
+    expect(isAckcheckError(error, 'BROKER_LOST_TARGET'), String(error)).toBe(true);
   });
 });

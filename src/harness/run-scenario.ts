@@ -9,8 +9,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartedBroker } from '../brokers/container/started-broker.ts';
 import { produce } from '../brokers/producer.ts';
+import type { ProvisionedTarget } from '../brokers/adapter.ts';
 import { adapterFor } from '../brokers/registry.ts';
 import { check } from '../check/index.ts';
+import { AckcheckError } from '../errors.ts';
 import { sleep } from '../deadline.ts';
 import { harnessInjector } from '../nemesis/harness-injector.ts';
 import { isNetworkFault, openConsumerPath } from '../nemesis/network.ts';
@@ -140,12 +142,17 @@ async function runSteps(
       options.drainTimeoutMs ?? 60_000,
     );
     clock.mark('drained');
+  } catch (error) {
+    // Workers whose queue is gone cannot start (404 on consume): say why, if that is why.
+    await failIfBrokerLostTarget(scenario, provisioned, error);
+    throw error;
   } finally {
     await pool.close(drained ? 0 : TEARDOWN_GRACE_MS);
     producerLog.close();
     harnessLog.close();
     clock.mark('closed');
   }
+  if (!drained) await failIfBrokerLostTarget(scenario, provisioned);
   // `return await`, not `return`: with `await using` above, a returned promise that rejects while
   // the resources are disposed has no handler yet, and Node ends the process on it.
   return await observeAndCheck({
@@ -160,6 +167,30 @@ async function runSteps(
     drained,
     clock,
   });
+}
+
+/**
+ * A run that did not drain after a broker-kill (or whose replacement workers could not start)
+ * may have lost its queue to the broker (RabbitMQ 4.0 can lose a durable queue declared shortly
+ * before a SIGKILL; README "Limitations"): its messages would read as `lost`, which is the
+ * broker's doing, not the processor's. Such a run fails as an infrastructure error that names
+ * the cause (skipped and topped up) instead of holding findings or a bare WORKER_FAILED.
+ */
+async function failIfBrokerLostTarget(
+  scenario: Scenario,
+  provisioned: ProvisionedTarget,
+  cause?: unknown,
+): Promise<void> {
+  if (!provisioned.exists || !scenario.faults.some((f) => f.kind === 'broker-kill')) return;
+  if (await provisioned.exists().catch(() => true)) return;
+  throw new AckcheckError(
+    'BROKER_LOST_TARGET',
+    `The broker no longer has the run's queue ${provisioned.name} after a broker-kill: it lost the ` +
+      'queue in the SIGKILL (RabbitMQ 4.0 can lose a queue declared shortly before one), so the ' +
+      "run's messages could not be delivered. This is not the processor's fault: the run is " +
+      'skipped. If it happens often, leave broker-kill out of faultKinds on this broker.',
+    cause === undefined ? {} : { cause },
+  );
 }
 
 /** Publishes the scenario's messages (producer duplicates twice) with confirms, recorded. */

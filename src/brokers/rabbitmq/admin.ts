@@ -47,6 +47,33 @@ export function queueDeclareOptions(type: QueueType): amqp.Options.AssertQueue {
   return { durable: true, arguments: { 'x-queue-type': type } };
 }
 
+/** Whether the broker has queue `name` (false on 404 NOT_FOUND; throws if it cannot be asked). */
+export async function queueExists(info: BrokerInfo, name: string, timeoutMs = 10_000): Promise<boolean> {
+  const connection = await withTimeout(
+    amqp.connect(amqpUrl(info), { timeout: timeoutMs }),
+    timeoutMs,
+    'AMQP connect timed out',
+  );
+  connection.on('error', () => undefined);
+  try {
+    const channel = await withTimeout(connection.createChannel(), timeoutMs, 'AMQP channel open timed out');
+    channel.on('error', () => undefined);
+    return await withTimeout(
+      channel.checkQueue(name).then(
+        () => true,
+        (error: unknown) => {
+          if ((error as { code?: unknown }).code === 404) return false;
+          throw error;
+        },
+      ),
+      timeoutMs,
+      'queue check timed out',
+    );
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
 export interface RabbitmqQueue extends AsyncDisposable {
   readonly name: string;
   readonly type: QueueType;
@@ -96,7 +123,8 @@ export async function provisionQueue(
   } else await connection.close();
   // Any queue type: RabbitMQ 4.0 can also lose a classic queue declared shortly before a
   // SIGKILL (lost in 2 of 5 kills ~80 ms after the declare and 1 of 3 at 500 ms; 0 of 9 at 1 s
-  // or more; README "Limitations"). The wait makes that rarer.
+  // or more; README "Limitations"). The wait makes that rarer; a run whose queue is lost anyway
+  // fails as BROKER_LOST_TARGET rather than with findings (src/harness/run-scenario.ts).
   if (options.killSafe) await sleep(QUORUM_KILL_SAFE_MS);
   return {
     name,

@@ -1,7 +1,7 @@
 /** The RabbitMQ broker adapter (see ../adapter.ts): versions, container, admin, producer, clients. */
 import { AckcheckError } from '../../errors.ts';
 import type { BrokerAdapter, BrokerClient, BrokerVersion } from '../adapter.ts';
-import { probeRabbitmq, provisionQueue } from './admin.ts';
+import { probeRabbitmq, provisionQueue, queueExists } from './admin.ts';
 import { rabbitmqRecipe } from './recipe.ts';
 import { openRabbitmqRoundTripper } from './roundtrip.ts';
 import { rabbitmqRuntime } from './runtime.ts';
@@ -65,6 +65,7 @@ export const rabbitmq: BrokerAdapter = {
     return {
       name: queue.name,
       target: { kind: 'rabbitmq', queue: queue.name, prefetch: scenario.rabbitmq?.prefetch ?? 1 },
+      exists: () => queueExists(info, queue.name),
       [Symbol.asyncDispose]: () => queue[Symbol.asyncDispose](),
     };
   },
