@@ -103,6 +103,18 @@ export const kafkaClientsSuite: Suite = {
       'loses',
       { ...LOSS, processor: UPSERT },
     ),
+    config(
+      'confluent/autocommit-awaited',
+      'Confluent KafkaJS API, eachMessage, default autoCommit (every 5 s), awaited handler',
+      runtimeModule('confluent-autocommit-awaited'),
+      'keeps',
+    ),
+    config(
+      'confluent/eachbatch-autoresolve',
+      'Confluent KafkaJS API, eachBatch, default autoCommit and eachBatchAutoResolve, docs loop',
+      runtimeModule('confluent-eachbatch'),
+      'keeps',
+    ),
     builtin('platformatic', 'at-least-once'),
     builtin('platformatic', 'at-most-once'),
     config(
@@ -111,6 +123,13 @@ export const kafkaClientsSuite: Suite = {
       fixtureRuntime('platformatic-stream-autocommit'),
       'loses',
       { ...LOSS, processor: UPSERT },
+    ),
+    config(
+      'platformatic/defaults',
+      "platformatic stream on the client's defaults (mode 'latest', fallbackMode 'latest', autocommit), as its README shows",
+      runtimeModule('platformatic-defaults'),
+      'loses',
+      { faults: [], processor: UPSERT, budget: { short: { runs: 2, drainTimeoutMs: 15_000 } } },
     ),
   ],
 };
