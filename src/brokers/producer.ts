@@ -1,6 +1,6 @@
 /**
  * The kit's own producer: publishes a run's messages in order with confirms (Kafka acks=-1,
- * RabbitMQ confirm channel), pipelined, retrying until confirmed. Every publish attempt gets its own
+ * RabbitMQ confirm channel), retrying until confirmed. Every publish attempt gets its own
  * `copy` number; an attempt that errors has an unknown outcome (it may have reached the
  * broker) and is recorded as `info`, never dropped (Jepsen's indeterminate operation).
  */
@@ -8,7 +8,6 @@ import { sleep } from '../deadline.ts';
 import type { BrokerInfo } from '../model/broker.ts';
 import type { Message } from '../model/message.ts';
 import type { RunTarget } from '../runtime/runtime.ts';
-import type { PublishPosition } from './adapter.ts';
 import { adapterFor } from './registry.ts';
 
 export interface ProduceRecord {
@@ -31,67 +30,31 @@ export async function produce(
   record: (r: ProduceRecord) => void,
   deadline: number,
 ): Promise<void> {
-  const plan = messages.flatMap((m) => (duplicates.has(m.id) ? [m, m] : [m]));
-  const send = await adapterFor(info.kind).openSender(info, target);
-  try {
-    await publishAll(send, plan, record, deadline);
-  } finally {
-    await send.close();
-  }
-}
-
-/**
- * Publishes `plan` over `send`: every message at once, in order (one AMQP channel, or one
- * Kafka connection, keeps the order of its publishes), then the confirms are awaited in order
- * — one round trip for the run instead of one per message (bench/phases.bench.ts: produce).
- * An attempt that errors is recorded `info` and the message is published again, one at a
- * time, with the next copy number, until confirmed or `deadline` passes.
- */
-export async function publishAll(
-  send: (message: Message, copy: number) => Promise<PublishPosition>,
-  plan: readonly Message[],
-  record: (r: ProduceRecord) => void,
-  deadline: number,
-  pause: (ms: number) => Promise<void> = sleep,
-): Promise<void> {
   const copies = new Map<string, number>();
   const nextCopy = (id: string) => {
     const c = copies.get(id) ?? 0;
     copies.set(id, c + 1);
     return c;
   };
-  const first = plan.map((message) => {
-    const copy = nextCopy(message.id);
-    const sent = send(message, copy).then(
-      (position) => ({ position }),
-      (error: unknown) => ({ error }),
-    );
-    return { message, copy, sent };
-  });
-  const again: { message: Message; error: unknown }[] = [];
-  for (const { message, copy, sent } of first) {
-    const result = await sent;
-    if ('position' in result) record({ id: message.id, copy, outcome: 'ok', ...result.position });
-    else {
-      record({ id: message.id, copy, outcome: 'info' });
-      again.push({ message, error: result.error });
-    }
-  }
-  for (const failed of again) {
-    let error = failed.error;
-    for (;;) {
-      if (Date.now() > deadline) throw error;
-      await pause(200);
-      const copy = nextCopy(failed.message.id);
-      try {
-        const position = await send(failed.message, copy);
-        record({ id: failed.message.id, copy, outcome: 'ok', ...position });
-        break;
-      } catch (e) {
-        error = e;
-        record({ id: failed.message.id, copy, outcome: 'info' });
+  const plan = messages.flatMap((m) => (duplicates.has(m.id) ? [m, m] : [m]));
+  const send = await adapterFor(info.kind).openSender(info, target);
+  try {
+    for (const message of plan) {
+      for (;;) {
+        const copy = nextCopy(message.id);
+        try {
+          const position = await send(message, copy);
+          record({ id: message.id, copy, outcome: 'ok', ...position });
+          break;
+        } catch (error) {
+          record({ id: message.id, copy, outcome: 'info' });
+          if (Date.now() > deadline) throw error;
+          await sleep(200);
+        }
       }
     }
+  } finally {
+    await send.close();
   }
 }
 
