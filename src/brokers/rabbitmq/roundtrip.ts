@@ -17,6 +17,7 @@ import { amqpUrl, provisionQueue, queueDeclareOptions, type RabbitmqQueue } from
 
 const IN_FLIGHT = 1_000;
 const HEARTBEAT_SECONDS = 5;
+const CLOSE_TIMEOUT_MS = 5_000;
 
 export async function openRabbitmqRoundTripper(
   info: BrokerInfo,
@@ -61,8 +62,14 @@ export async function openRabbitmqRoundTripper(
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
-    await consumerChannel?.close().catch(() => undefined);
-    await connection.close().catch(() => undefined);
+    // With deadlines: amqplib 2.3.1 never settles a close whose socket dies before the broker's
+    // CloseOk (connection.js calls the close callback only on CloseOk), so a close racing a
+    // broker fault would hang. (The same gap can wedge its recovery, which awaits that close
+    // after a failed setup; not seen in the kill law's 20 repetitions.)
+    const bounded = (p: Promise<unknown> | undefined) =>
+      p && withTimeout(p, CLOSE_TIMEOUT_MS, 'close timed out').catch(() => undefined);
+    await bounded(consumerChannel?.close());
+    await bounded(connection.close());
     await queue[Symbol.asyncDispose]();
   }
 
