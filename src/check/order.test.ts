@@ -57,6 +57,30 @@ describe('checkOrder', () => {
     expect(violations).toEqual([expect.objectContaining({ key: 'a', partition: 0, ids: ['m1', 'm2'] })]);
   });
 
+  it("on Kafka follows the partition's log: a message the producer's retry wrote after a later one is not overtaken", () => {
+    // m1 was produced first but landed at offset 1, after m2 (offset 0): a consumer following the log is right.
+    const h = history()
+      .produce('m2', { partition: 0, offset: '0' })
+      .produce('m1', { partition: 0, offset: '1' });
+    h.produce('m3', { partition: 0, offset: '2' });
+    h.consume('w1', 'm2', { partition: 0, offset: '0' })
+      .consume('w1', 'm1', { partition: 0, offset: '1' })
+      .consume('w1', 'm3', { partition: 0, offset: '2' });
+    expect(checkOrder(kafka, h.events).violations).toEqual([]);
+    // …and still catches a consumer that overtakes within the log
+    const late = history()
+      .produce('m2', { partition: 0, offset: '0' })
+      .produce('m1', { partition: 0, offset: '1' });
+    late.produce('m3', { partition: 0, offset: '2' });
+    late
+      .consume('w1', 'm1', { partition: 0, offset: '1' })
+      .consume('w1', 'm2', { partition: 0, offset: '0' })
+      .consume('w1', 'm3', { partition: 0, offset: '2' });
+    expect(checkOrder(kafka, late.events).violations).toEqual([
+      expect.objectContaining({ key: 'a', partition: 0, completed: ['m1', 'm2'] }),
+    ]);
+  });
+
   it('on Kafka does not compare messages across partitions', () => {
     const h = history().produce('m1').produce('m2').produce('m3');
     h.consume('w1', 'm2', { partition: 1 })

@@ -14,6 +14,7 @@ type Draft<E = HistoryEvent> = E extends unknown ? Omit<E, 'seq' | 'time'> : nev
 export interface PublishOptions {
   readonly copy?: number;
   readonly partition?: number;
+  readonly offset?: string;
 }
 
 export class HistoryBuilder {
