@@ -14,7 +14,8 @@ import {
   confluentConsumerFor,
   confluentDelivery,
 } from '../../src/brokers/kafka/clients/confluent/client.ts';
-import type { Delivery, Runtime, RuntimeContext } from '../../src/runtime/runtime.ts';
+import type { Delivery, Runtime } from '../../src/runtime/runtime.ts';
+import { committedPoller } from '../../fixtures/runtimes/committed-poller.ts';
 
 export interface ConfluentConfig {
   /** Shown in reports. */
@@ -23,42 +24,6 @@ export interface ConfluentConfig {
   readonly handler: 'eachMessage' | 'eachBatch';
   /** KafkaJS-style consumer settings on top of the kit's timings (the kit turns autoCommit off). */
   readonly kafkaJS: Partial<KafkaJS.ConsumerConfig>;
-}
-
-/** Acknowledges the deliveries the group's committed offsets have passed, polled every 100 ms. */
-export function committedPoller(
-  ctx: RuntimeContext,
-  committed: (partitions: number[]) => Promise<ReadonlyArray<{ partition: number; offset: bigint }>>,
-): { add(d: Delivery): void; stop(): void } {
-  const pending = new Map<number, Delivery[]>();
-  let polling = false;
-  const timer = setInterval(() => {
-    if (polling || pending.size === 0) return;
-    polling = true;
-    committed([...pending.keys()])
-      .then((offsets) => {
-        for (const { partition, offset } of offsets) {
-          if (offset < 0n) continue;
-          const list = pending.get(partition) ?? [];
-          for (const d of list.filter((x) => BigInt(x.offset ?? 0) < offset)) ctx.acknowledged(d);
-          pending.set(
-            partition,
-            list.filter((x) => BigInt(x.offset ?? 0) >= offset),
-          );
-        }
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        polling = false;
-      });
-  }, 100);
-  return {
-    add(d) {
-      const partition = d.partition ?? 0;
-      pending.set(partition, [...(pending.get(partition) ?? []), d]);
-    },
-    stop: () => clearInterval(timer),
-  };
 }
 
 export function confluentConfigRuntime(config: ConfluentConfig): Runtime {

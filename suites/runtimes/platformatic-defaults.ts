@@ -17,7 +17,7 @@ import {
 } from '../../src/brokers/kafka/clients/platformatic/client.ts';
 import { sleep } from '../../src/deadline.ts';
 import type { RuntimeFactory } from '../../src/runtime/runtime.ts';
-import { committedPoller } from './confluent-config.ts';
+import { committedPoller } from '../../fixtures/runtimes/committed-poller.ts';
 
 export const createRuntime: RuntimeFactory = () => {
   let consumer: PlatformaticConsumer | undefined;
