@@ -8,17 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { isProcessorError } from './certify/loop.ts';
 import { holdSpares, spareStats } from './spare-workers.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const info = { id: 'rabbitmq-4.0', kind: 'rabbitmq', host: '127.0.0.1', port: 1 } as never;
 
-function pool() {
+function pool(processorModule = here('../../fixtures/processors/noop.ts')) {
   return new WorkerPool(
     {
       dir: mkdtempSync(join(tmpdir(), 'ackcheck-pool-')),
-      processorModule: here('../../fixtures/processors/noop.ts'),
+      processorModule,
       runtime: { module: here('./__fixtures__/idle-runtime.ts') },
       broker: info,
       target: { kind: 'rabbitmq', queue: 'q', prefetch: 1 },
@@ -57,5 +58,17 @@ describe('worker pool with warm spares', () => {
     expect(spareStats().taken - takenBefore).toBeGreaterThanOrEqual(2);
     await release();
     expect(spareStats().forked).toBe(0);
+  }, 30_000);
+
+  it("names the processor's setup() failing only in a worker PROCESSOR_SETUP_FAILED, not an infrastructure error", async () => {
+    const failing = pool(here('./__fixtures__/setup-fails-in-worker.ts'));
+    const error = await failing.add().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await failing.close(100);
+    expect(error).toMatchObject({ code: 'PROCESSOR_SETUP_FAILED' });
+    expect((error as Error).message).toContain('DATABASE_URL is not set');
+    expect(isProcessorError(error)).toBe(true); // stops the certification: never skipped as a run error
   }, 30_000);
 });

@@ -145,7 +145,16 @@ export class WorkerPool {
           live.started = true;
           resolve();
         } else if (m.type === 'failed') {
-          this.failure = new AckcheckError('WORKER_FAILED', `worker ${name} could not start: ${m.error}`);
+          this.failure =
+            m.code === 'PROCESSOR_SETUP_FAILED'
+              ? new AckcheckError(
+                  'PROCESSOR_SETUP_FAILED',
+                  `The processor's setup() threw in worker ${name}: ${m.error}. It succeeded in the ` +
+                    'harness process, so look for what differs in a worker process (environment ' +
+                    'variables, working directory, a store that only one process may open) and make ' +
+                    'setup() succeed there too.',
+                )
+              : new AckcheckError('WORKER_FAILED', `worker ${name} could not start: ${m.error}`);
           reject(this.failure);
         } else if (m.type === 'stuck') {
           this.stuck.push({ worker: name, id: m.id, attempt: m.attempt, timeoutMs: m.timeoutMs });

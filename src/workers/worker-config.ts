@@ -30,7 +30,8 @@ export type WorkerMessage =
   | { readonly type: 'consuming' }
   | { readonly type: 'ack' }
   | { readonly type: 'trigger'; readonly index: number }
-  | { readonly type: 'failed'; readonly error: string }
+  /** Start failed; `code` PROCESSOR_SETUP_FAILED when it was the processor's own setup() that threw. */
+  | { readonly type: 'failed'; readonly error: string; readonly code?: 'PROCESSOR_SETUP_FAILED' }
   /** process() of this message did not settle within processTimeoutMs (the worker stays hung). */
   | { readonly type: 'stuck'; readonly id: string; readonly attempt: number; readonly timeoutMs: number }
   /** The worker is about to exit on its own accord (its runtime lost the broker): not a crash. */

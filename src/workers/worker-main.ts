@@ -208,10 +208,18 @@ function stopOnSignal(runtime: Runtime, processor: Processor): void {
   process.on('disconnect', () => void stop()); // the harness went away
 }
 
+/** The processor's setup() threw: the processor's error, not the infrastructure's. */
+let setupFailed = false;
+
 async function main(c: WorkerConfig): Promise<void> {
   const processor = await loadProcessor(c.processorModule);
   await loadRuntime(c.runtime, c.broker.kind); // a bad runtime module fails before anything starts
-  await processor.setup?.();
+  try {
+    await processor.setup?.();
+  } catch (error) {
+    setupFailed = true;
+    throw error;
+  }
   // Loaded and set up: from here on, an exit is a crash to recover from, not a start failure
   // (the runtime may deliver, and a crash fault may fire, before start() resolves).
   send({ type: 'started' });
@@ -220,7 +228,11 @@ async function main(c: WorkerConfig): Promise<void> {
 }
 
 main(config).catch((error: unknown) => {
-  send({ type: 'failed', error: describeError(error) });
+  send({
+    type: 'failed',
+    error: describeError(error),
+    ...(setupFailed && { code: 'PROCESSOR_SETUP_FAILED' }),
+  });
   console.error(`worker ${config.worker}: ${describeError(error)}`);
   process.exit(1);
 });
