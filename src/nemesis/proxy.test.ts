@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TcpProxy } from './proxy.ts';
+import { closeAbruptly, TcpProxy } from './proxy.ts';
 
 /** An echo server that also remembers every byte it received. */
 interface Echo {
@@ -202,5 +202,28 @@ describe('TcpProxy', () => {
     await c.closed;
     expect(proxy.liveConnections).toBe(0);
     echo.server = createServer();
+  });
+
+  it('closeAbruptly closes a socket whose half-close is in flight (resetAndDestroy would leak its handle)', async () => {
+    const server = createServer({ allowHalfOpen: true }, (s) => s.pause());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const socket = connect({ port: (server.address() as { port: number }).port, host: '127.0.0.1' });
+    await once(socket, 'connect');
+    const errors: string[] = [];
+    socket.on('error', (e: NodeJS.ErrnoException) => errors.push(e.code ?? e.message));
+    let closed = false;
+    socket.on('close', () => (closed = true));
+    socket.write('x');
+    socket.end(); // _final issues the shutdown on a later tick: close while it is pending
+    await new Promise<void>((resolve) =>
+      process.nextTick(() => process.nextTick(() => queueMicrotask(resolve))),
+    );
+    closeAbruptly(socket);
+    for (let i = 0; i < 40 && !closed; i++) await new Promise((r) => setTimeout(r, 50));
+    // With resetAndDestroy(): error EINVAL, never 'close', and the test process would never exit.
+    expect(errors).toEqual([]);
+    expect(closed).toBe(true);
+    server.close();
   });
 });

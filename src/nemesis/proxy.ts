@@ -244,7 +244,7 @@ export class TcpProxy implements AsyncDisposable {
     this.#track(client);
     if (this.#mode === 'cut' || this.#stopped) {
       this.#stats.reset += 1;
-      client.resetAndDestroy();
+      closeAbruptly(client);
       return;
     }
     this.#stats.connections += 1;
@@ -269,11 +269,20 @@ export class TcpProxy implements AsyncDisposable {
   #drop(connection: Connection): void {
     if (!this.#connections.delete(connection)) return;
     for (const lane of connection.lanes) lane.close();
-    for (const socket of [connection.client, connection.upstream]) {
-      if (socket.destroyed) continue;
-      // resetAndDestroy() needs a connected TCP handle; a socket still connecting is just destroyed.
-      if (socket.connecting || socket.pending) socket.destroy();
-      else socket.resetAndDestroy();
-    }
+    for (const socket of [connection.client, connection.upstream])
+      if (!socket.destroyed) closeAbruptly(socket);
   }
+}
+
+/**
+ * Closes a socket with a reset (RST) where Node can, else with destroy(). resetAndDestroy() needs
+ * a connected TCP handle, and must not meet a half-close in flight: after end() (a Lane passes a
+ * peer's half-close on) libuv refuses the reset with EINVAL while the shutdown is pending, and
+ * Node 22-24 then drops the handle without closing it. That socket never emits 'close', and at
+ * exit Node's handle cleanup waits for it forever at 100% CPU: a script that called certify()
+ * with network faults never ended.
+ */
+export function closeAbruptly(socket: Socket): void {
+  if (socket.connecting || socket.pending || socket.writableEnded) socket.destroy();
+  else socket.resetAndDestroy();
 }
