@@ -115,6 +115,19 @@ export const kafkaClientsSuite: Suite = {
       runtimeModule('confluent-eachbatch'),
       'keeps',
     ),
+    config(
+      'confluent/native-autostore',
+      "Confluent native API (KafkaConsumer), consume() loop, each message processed before the next, librdkafka's auto-commit (interval 100 ms) and auto offset store",
+      runtimeModule('confluent-native-autostore'),
+      'loses',
+      LOSS,
+    ),
+    config(
+      'confluent/native-store-after',
+      'Confluent native API (KafkaConsumer), consume() loop, auto-commit (100 ms), enable.auto.offset.store false, offsetsStore after processing',
+      runtimeModule('confluent-native-store-after'),
+      'keeps',
+    ),
     builtin('platformatic', 'at-least-once'),
     builtin('platformatic', 'at-most-once'),
     config(
