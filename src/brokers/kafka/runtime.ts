@@ -30,6 +30,7 @@ export const KAFKA_CONSUMER_TIMINGS = {
   sessionTimeout: 2_000,
   heartbeatInterval: 300,
   rebalanceTimeout: 5_000,
+  maxWaitTimeInMs: 250,
 };
 
 /**
@@ -74,6 +75,7 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
   const order = orderFor(options);
   const backoff = options.retryBackoffMs ?? 200;
   let consumer: Consumer | undefined;
+  let stopping = false;
   return {
     name: `kafka-${options.semantics}${options.order ? ` (${order})` : ''}`,
     broker: 'kafka',
@@ -81,6 +83,19 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
     async start(ctx) {
       const { consumer: c, topic } = kafkaConsumerFor(ctx);
       consumer = c;
+      let running = false;
+      let crashed: Error | undefined;
+      // kafkajs restarts a crashed consumer only after a retriable error; after any other it
+      // stays down, e.g. a commit refused because the group evicted this member while a network
+      // cut or a broker kill outlasted the session (UNKNOWN_MEMBER_ID), or no coordinator yet
+      // right after a broker start. The worker then sat idle until the harness replaced it (8 s
+      // without progress): it exits instead (the harness starts a fresh consumer at once), or
+      // start() fails (and is retried) if that happens before it returns.
+      c.on(c.events.CRASH, ({ payload }) => {
+        if (payload.restart || stopping) return;
+        if (running) ctx.fail(payload.error);
+        else crashed = payload.error;
+      });
       const seen = new Set<string>();
       const commit = (partition: number, offset: string) =>
         c.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
@@ -121,8 +136,11 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
           }
         },
       });
+      if (crashed) throw crashed;
+      running = true;
     },
     async stop() {
+      stopping = true;
       await consumer?.disconnect();
     },
   };
