@@ -12,6 +12,11 @@
  * 127.0.0.1:R, where the harness's proxy listens and forwards to Q. Clients reconnect to the
  * advertised address, so a consumer that bootstraps through the proxy stays behind it; the
  * producer and admin use the first listener and are not affected by network faults.
+ *
+ * After a SIGKILL (`broker-kill`) the restarted broker cannot register again until the
+ * controller has let its previous registration's session expire (`broker.session.timeout.ms`,
+ * default 9 s): a kill + start took about 14 s. The kit's broker uses 4 s (heartbeats every
+ * second), still longer than the longest `broker-pause` (3 s), so a pause does not fence it.
  */
 import type { ContainerRecipe } from '../container/recipe.ts';
 
@@ -44,6 +49,8 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 group.min.session.timeout.ms=500
+broker.session.timeout.ms=4000
+broker.heartbeat.interval.ms=1000
 PROPS
 /opt/kafka/bin/kafka-storage.sh format --ignore-formatted -t ${CLUSTER_ID} -c "$D/server.properties"
 exec /opt/kafka/bin/kafka-server-start.sh "$D/server.properties"
