@@ -14,7 +14,11 @@ export interface ContainerRecipe {
    */
   readonly proxiedListener?: boolean;
   /** Files copied into the container before it starts (broker configuration). */
-  readonly files?: ReadonlyArray<{ readonly target: string; readonly content: string }>;
+  readonly files?: ReadonlyArray<{
+    readonly target: string;
+    readonly content: string;
+    readonly mode?: number;
+  }>;
   /** Log line that says the broker finished starting. */
   readonly readyLog: RegExp;
   addresses(host: string, port: number): { bootstrapServers?: string[]; amqpUrl?: string };

@@ -10,8 +10,25 @@
  * `advanced.config`. Measured on 3.10 and 4.0, classic and quorum queues: a delivery left
  * unacknowledged closes its channel 3.1–3.3 s after delivery with a 3 s timeout and a
  * 0.5 s tick (406 PRECONDITION_FAILED "delivery acknowledgement … timed out").
+ *
+ * The local image's launcher (its CMD) is copied in at start too, so that a local image built
+ * before it changed gets it: it execs the broker's start script as PID 1, which stops the broker
+ * gracefully on SIGTERM. The older launcher left a shell as PID 1 that ignored SIGTERM, so a
+ * `broker-restart` waited out Docker's 10 s grace and was a SIGKILL. The upstream image does not
+ * run this file.
  */
+import { readFileSync } from 'node:fs';
 import type { ConsumerTimeout, ContainerRecipe } from '../container/recipe.ts';
+
+/** The local image's launcher (docker/rabbitmq/overlay/usr/local/bin/ackcheck-rabbitmq). */
+export const RABBITMQ_LAUNCHER = {
+  target: '/usr/local/bin/ackcheck-rabbitmq',
+  content: readFileSync(
+    new URL('../../../docker/rabbitmq/overlay/usr/local/bin/ackcheck-rabbitmq', import.meta.url),
+    'utf8',
+  ),
+  mode: 0o755,
+};
 
 /** 5 s leaves room for slow processing under latency or a paused broker; a stall past it costs about 7 s. */
 export const RABBITMQ_CONSUMER_TIMEOUT: ConsumerTimeout = { timeoutMs: 5_000, checkMs: 1_000 };
@@ -20,6 +37,7 @@ export const rabbitmqRecipe: ContainerRecipe = {
   containerPort: () => 5672,
   environment: () => ({}),
   files: [
+    RABBITMQ_LAUNCHER,
     {
       target: '/etc/rabbitmq/conf.d/90-ackcheck.conf',
       content: `# ackcheck: a stalled consumer loses its deliveries after ${RABBITMQ_CONSUMER_TIMEOUT.timeoutMs} ms\nconsumer_timeout = ${RABBITMQ_CONSUMER_TIMEOUT.timeoutMs}\n`,
