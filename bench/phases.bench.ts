@@ -1,7 +1,8 @@
 /**
  * Where a run's time goes (issue 13): runs drawn from a fixed seed are run one after another
  * on each broker, fault-free and with the default faults (idempotent upsert processor, <= 20
- * messages), and the median of each phase (RunOutcome.timings) is printed. Asserts nothing.
+ * messages), and the median of each phase (RunOutcome.timings) is printed; with the default faults
+ * also each fault kind's runs (median total, faults in effect, after the heal). Asserts nothing.
  *
  *   node bench/phases.bench.ts [--broker kafka-4.4,rabbitmq-4.0] [--runs 8] [--seed 1]
  */
@@ -36,6 +37,8 @@ const PHASES: (keyof RunTimings)[] = [
   'consumeStart',
   'firstDelivery',
   'consume',
+  'faults',
+  'afterHeal',
   'drainDetection',
   'teardown',
   'observe',
@@ -51,6 +54,7 @@ const workDir = mkdtempSync(join(tmpdir(), 'ackcheck-phases-'));
 // Warm spare workers wait for a run's config; released at the end, or the bench never exits.
 const releaseSpares = holdSpares();
 const rows: string[][] = [];
+const byKind = new Map<string, RunTimings[]>();
 for (const broker of fleet.brokers) {
   const kind = broker.info.kind;
   for (const [label, faultKinds] of [
@@ -81,13 +85,15 @@ for (const broker of fleet.brokers) {
       if (!outcome) continue;
       if (outcome.verdict.valid === false)
         console.error(`${broker.id} ${label}: FALSE ALARM`, outcome.verdict);
-      if (outcome.timings) timings.push(outcome.timings);
+      if (!outcome.timings) continue;
+      timings.push(outcome.timings);
+      for (const kind of new Set(scenario.faults.map((f) => f.kind))) {
+        const key = `${broker.id} ${kind}`;
+        byKind.set(key, [...(byKind.get(key) ?? []), outcome.timings]);
+      }
     }
     const perMinute = ((runs * 60_000) / (Date.now() - began)).toFixed(1);
-    const cell = (p: keyof RunTimings) => {
-      const xs = timings.flatMap((t) => (t[p] === undefined ? [] : [t[p]]));
-      return xs.length ? String(median(xs)) : '-';
-    };
+    const cell = (p: keyof RunTimings) => medianOf(timings, p);
     rows.push([broker.id, label, ...PHASES.map(cell), perMinute, String(errors)]);
     console.error(`${broker.id} ${label} done`);
   }
@@ -98,3 +104,23 @@ console.log(
   `\nmedian ms per phase, ${runs} runs each (upsert, <= 20 messages, seed ${values.seed}, one at a time):`,
 );
 console.log(table(['broker', 'faults', ...PHASES, 'runs/min', 'errors'], rows));
+if (byKind.size > 0) {
+  console.log('\nruns with each fault kind (a run with two kinds counts in both): median ms');
+  console.log(
+    table(
+      ['broker', 'fault kind', 'runs', 'total', 'faults in effect', 'after the heal'],
+      [...byKind].map(([key, ts]) => [
+        ...key.split(' '),
+        String(ts.length),
+        medianOf(ts, 'total'),
+        medianOf(ts, 'faults'),
+        medianOf(ts, 'afterHeal'),
+      ]),
+    ),
+  );
+}
+
+function medianOf(timings: readonly RunTimings[], p: keyof RunTimings): string {
+  const xs = timings.flatMap((t) => (t[p] === undefined ? [] : [t[p]]));
+  return xs.length ? String(median(xs)) : '-';
+}

@@ -117,7 +117,9 @@ export interface RunOutcome {
  * first worker's runtime said it consumes (Kafka: subscribed); `firstDelivery`: from the workers'
  * start to the first delivery (Kafka: group join included); `drainDetection`: from the last event
  * a worker recorded to the drain's verdict; `consume`: from the workers' start to the drain's end;
- * `teardown`: stopping the workers. A phase the run did not reach is absent.
+ * `teardown`: stopping the workers; `faults`: how long at least one fault was in effect (start to
+ * heal; a crash has no heal and counts nothing); `afterHeal`: from the last heal to the last event
+ * a worker recorded (reconnecting, rejoining, the redeliveries). A phase the run did not reach is absent.
  */
 export interface RunTimings {
   readonly provision: number;
@@ -127,6 +129,8 @@ export interface RunTimings {
   readonly firstDelivery?: number;
   readonly drainDetection?: number;
   readonly consume?: number;
+  readonly faults?: number;
+  readonly afterHeal?: number;
   readonly teardown?: number;
   readonly observe?: number;
   readonly reference?: number;

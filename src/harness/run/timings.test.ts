@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunClock, runTimings } from './timings.ts';
+import { faultSpans, RunClock, runTimings } from './timings.ts';
 
 describe('run timings', () => {
   it('turns the marks and the history into phases', () => {
@@ -24,7 +24,10 @@ describe('run timings', () => {
       { type: 'produce', time: 120, process: 'producer' },
       { type: 'deliver', time: 900, process: 'w1' },
       { type: 'ack', time: 1_000, process: 'w1' },
-      { type: 'fault-heal', time: 1_400, process: 'harness' },
+      { type: 'fault-start', time: 1_100, process: 'harness', fault: 0 },
+      { type: 'deliver', time: 1_300, process: 'w2' },
+      { type: 'fault-heal', time: 1_400, process: 'harness', fault: 0 },
+      { type: 'ack', time: 1_450, process: 'w2' },
     ] as const;
     expect(runTimings(clock.marks, history, clock.elapsed())).toEqual({
       provision: 100,
@@ -32,8 +35,10 @@ describe('run timings', () => {
       workerStart: 250,
       consumeStart: 50,
       firstDelivery: 500,
-      drainDetection: 500,
+      drainDetection: 50,
       consume: 1_100,
+      faults: 300,
+      afterHeal: 50,
       teardown: 100,
       observe: 50,
       reference: 50,
@@ -41,6 +46,27 @@ describe('run timings', () => {
       dispose: 90,
       total: 1_800,
     });
+  });
+
+  it('counts the time at least one fault was in effect: overlapping spans once, a crash (no heal) not at all', () => {
+    const e = (type: 'fault-start' | 'fault-heal', time: number, process: string, fault: number) => ({
+      type,
+      time,
+      process,
+      fault,
+    });
+    expect(
+      faultSpans([
+        e('fault-start', 100, 'harness', 0),
+        e('fault-start', 150, 'w1', 1), // a stall in a worker, inside the harness fault
+        e('fault-heal', 300, 'w1', 1),
+        e('fault-heal', 400, 'harness', 0),
+        e('fault-start', 500, 'w2', 0), // a crash: never healed
+        e('fault-start', 1_000, 'harness', 2),
+        e('fault-heal', 1_250, 'harness', 2),
+      ]),
+    ).toEqual({ inEffect: 550, lastHeal: 1_250 });
+    expect(faultSpans([e('fault-start', 5, 'w1', 0)])).toEqual({ inEffect: 0 });
   });
 
   it('leaves out the phases a run did not reach', () => {
