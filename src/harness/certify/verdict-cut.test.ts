@@ -139,4 +139,98 @@ describe('verdict-guided cuts', () => {
     expect(ran.filter((r) => JSON.parse(r).messages.length === 1).length).toBeGreaterThan(0);
     expect(new Set(ran).size).toBe(ran.length);
   });
+
+  it('cuts a finding that names more messages than its failure needs in parts: an order finding to two messages', async () => {
+    // A batch processed concurrently: any two messages of k1 reorder, and the finding names every one of k1.
+    const ten: Scenario = {
+      ...eight,
+      producerDuplicates: [],
+      consumers: 1,
+      faults: [],
+      messages: Array.from({ length: 10 }, (_, i) => ({
+        id: `m${i + 1}`,
+        key: i % 2 === 0 ? 'k1' : 'k2',
+        payload: { n: i },
+      })),
+    };
+    const orderRun = (s: Scenario): RunOutcome => {
+      const k1 = s.messages.filter((m) => m.key === 'k1').map((m) => m.id);
+      const finding = { ...finalStateFinding(k1), code: 'order' as const, invariant: 'order' as const };
+      return fakeOutcome(s, k1.length < 2, { findings: [finding] });
+    };
+    const loop = new CertifyLoop(async (s) => orderRun(s), { requestedRuns: 5, shrinkBudgetMs: 60_000 });
+    expect(await loop.check(ten)).toBe(false);
+    expect(loop.best?.scenario.messages.map((m) => m.key)).toEqual(['k1', 'k1']);
+  });
+
+  it('keeps the message before a named one in its partition when the named ones alone pass', async () => {
+    // m4 is lost only when m3, fetched in the same batch just before it on partition 0, is there too.
+    const history = (s: Scenario): HistoryEvent[] =>
+      s.messages.map((m, i) => ({
+        seq: i,
+        time: 0,
+        process: 'producer',
+        type: 'produce',
+        id: m.id,
+        copy: 0,
+        outcome: 'ok',
+        partition: ['m3', 'm4', 'm6'].includes(m.id) ? 0 : 1,
+        offset: String(i),
+      }));
+    const run = (s: Scenario): RunOutcome => {
+      const ids = s.messages.map((m) => m.id);
+      const fails = ids.includes('m3') && ids.includes('m4');
+      return fakeOutcome(s, !fails, { history: history(s), findings: [finalStateFinding(['m4'])] });
+    };
+    const six: Scenario = {
+      ...eight,
+      messages: eight.messages.slice(0, 6),
+      producerDuplicates: [],
+      faults: [],
+    };
+    const loop = new CertifyLoop(async (s) => run(s), { requestedRuns: 5, shrinkBudgetMs: 60_000 });
+    expect(await loop.check(six)).toBe(false);
+    expect(loop.best?.scenario.messages.map((m) => m.id)).toEqual(['m3', 'm4']);
+  });
+
+  it("keeps the next message of a named one's key: the newer value a stale delivery overwrote", async () => {
+    const stall: Fault = { ...kill('m2'), kind: 'consumer-stall' };
+    const six: Scenario = {
+      ...eight,
+      messages: ['k2', 'k1', 'k3', 'k2', 'k1', 'k1'].map((key, i) => ({
+        id: `m${i + 1}`,
+        key,
+        payload: { n: i },
+      })),
+      producerDuplicates: [],
+      faults: [stall],
+    };
+    // The stalled m2 resumes after m5 (the next of k1) was processed: only then is the state wrong.
+    const run = (s: Scenario): RunOutcome => {
+      const ids = s.messages.map((m) => m.id);
+      const fired = s.faults.length > 0 && ids.includes('m2');
+      const history: HistoryEvent[] = fired
+        ? [{ seq: 0, time: 0, process: 'w1', type: 'fault-start', fault: 0, kind: 'consumer-stall' }]
+        : [];
+      return fakeOutcome(s, !(fired && ids.includes('m5')), {
+        history,
+        findings: [finalStateFinding(['m2'])],
+      });
+    };
+    const loop = new CertifyLoop(async (s) => run(s), { requestedRuns: 5, shrinkBudgetMs: 60_000 });
+    expect(await loop.check(six)).toBe(false);
+    expect(loop.best?.scenario.messages.map((m) => m.id)).toEqual(['m2', 'm5']);
+    expect(loop.best?.scenario.faults).toEqual([stall]);
+  });
+
+  it("with several findings, offers each finding's messages alone", () => {
+    const s: Scenario = { ...eight, producerDuplicates: [], faults: [] };
+    const order = (ids: string[]) => ({ ...finalStateFinding(ids), code: 'order' as const });
+    const cuts = verdictCuts(
+      fakeOutcome(s, false, { findings: [order(['m1', 'm3', 'm8']), order(['m2', 'm4'])] }),
+    );
+    const ids = cuts.map((c) => c.messages.map((m) => m.id).join(','));
+    expect(ids).toContain('m1,m3,m8');
+    expect(ids).toContain('m2,m4');
+  });
 });

@@ -8,11 +8,22 @@
  * then every message a violation names, each with one fired fault, with all of them, and
  * with every fault; then every message with only the fired faults. They are tried smallest
  * first; each is a real run, and a cut that still fails is cut again from its own verdict.
+ *
+ * A finding often names more messages than its failure needs: an order finding names every
+ * message of a key that overtook or was overtaken (two are enough), a lost finding every
+ * message lost with the one a crash hit (one is enough). So the named messages are also cut in
+ * parts (always with the fired faults' targets): each finding's own, each half, and each
+ * without one of them.
+ * And since what a message goes through can depend on its neighbours, two more cuts in case the
+ * named ones alone pass: with the message just before each (in the same partition on Kafka: a
+ * batch it was fetched with, a prefetch it shared), and with the next message of each one's
+ * key (a stale delivery of the named message overwrote it: a final-state finding names the
+ * message delivered twice, not the newer one whose value it overwrote).
  */
 import { firedFaults } from '../../model/coverage.ts';
 import type { Fault } from '../../model/fault.ts';
 import type { RunOutcome } from '../../model/results.ts';
-import type { Scenario } from '../../model/scenario.ts';
+import { isPartitioned, type Scenario } from '../../model/scenario.ts';
 import { scenarioSize } from './scenario-size.ts';
 
 /** The cuts of a failing run's scenario, smallest first; none equals the scenario itself. */
@@ -33,7 +44,25 @@ export function verdictCuts(outcome: RunOutcome): Scenario[] {
     cuts.push(cut(scenario, messages, firedList, consumers));
     cuts.push(cut(scenario, messages, firedList, scenario.consumers));
   }
-  if (named.size > 0) cuts.push(cut(scenario, named, scenario.faults, scenario.consumers));
+  // Several findings: each one's messages alone (with the fired faults' targets).
+  const violations = outcome.verdict.findings.filter((f) => f.violation && f.messageIds.length > 0);
+  if (violations.length > 1)
+    for (const finding of violations) {
+      const own = new Set([...targets, ...finding.messageIds.filter((id) => named.has(id))]);
+      cuts.push(cut(scenario, own, firedList, consumersTakingPart(outcome, own)));
+    }
+  const { halves, allButOne } = parts(scenario, named, targets);
+  for (const part of halves) {
+    cuts.push(cut(scenario, part, firedList, consumersTakingPart(outcome, part)));
+    const withBefore = withPredecessors(outcome, part);
+    cuts.push(cut(scenario, withBefore, firedList, consumersTakingPart(outcome, withBefore)));
+  }
+  for (const part of allButOne) cuts.push(cut(scenario, part, firedList, consumersTakingPart(outcome, part)));
+  if (named.size > 0) {
+    for (const neighbours of [withPredecessors(outcome, named), withNextOfKey(scenario, named)])
+      cuts.push(cut(scenario, neighbours, firedList, consumersTakingPart(outcome, neighbours)));
+    cuts.push(cut(scenario, named, scenario.faults, scenario.consumers));
+  }
   cuts.push(cut(scenario, new Set(scenario.messages.map((m) => m.id)), firedList, scenario.consumers));
   const same = JSON.stringify(scenario);
   const seen = new Set<string>();
@@ -53,6 +82,60 @@ function namedMessages(outcome: RunOutcome, fired: readonly Fault[]): Set<string
   for (const fault of fired) if (fault.trigger.type === 'phase') ids.add(fault.trigger.messageId);
   const known = new Set(outcome.scenario.messages.map((m) => m.id));
   return new Set([...ids].filter((id) => known.has(id)));
+}
+
+/** Largest named set cut in parts (each part costs a run when it is tried). */
+const MAX_PARTED = 8;
+
+/**
+ * Parts of the named messages, each with every target of a fired fault: the first and the
+ * second half of the others (in produce order), and the others without one of them.
+ */
+function parts(
+  scenario: Scenario,
+  named: ReadonlySet<string>,
+  targets: ReadonlySet<string>,
+): { halves: Set<string>[]; allButOne: Set<string>[] } {
+  const others = scenario.messages.map((m) => m.id).filter((id) => named.has(id) && !targets.has(id));
+  if (others.length < 2 || others.length > MAX_PARTED) return { halves: [], allButOne: [] };
+  const withTargets = (subset: readonly string[]) => new Set([...targets, ...subset]);
+  const half = Math.ceil(others.length / 2);
+  return {
+    halves: [others.slice(0, half), others.slice(half)].map(withTargets),
+    allButOne: others.length > 2 ? others.map((_, i) => withTargets(others.filter((_, j) => j !== i))) : [],
+  };
+}
+
+/**
+ * These messages and, for each, the message produced just before it in the same partition
+ * (Kafka, as delivered in this run) or queue: the batch or prefetch it shared.
+ */
+function withPredecessors(outcome: RunOutcome, ids: ReadonlySet<string>): Set<string> {
+  // Kafka: the partition the message was written to (its confirmed publish), else delivered from.
+  const partition = new Map<string, number>();
+  for (const e of outcome.history)
+    if ((e.type === 'produce' || e.type === 'deliver') && e.partition !== undefined && !partition.has(e.id))
+      partition.set(e.id, e.partition);
+  const out = new Set(ids);
+  const last = new Map<number | undefined, string>();
+  for (const { id } of outcome.scenario.messages) {
+    const lane = isPartitioned(outcome.scenario) ? partition.get(id) : undefined;
+    const before = last.get(lane);
+    if (ids.has(id) && before !== undefined) out.add(before);
+    last.set(lane, id);
+  }
+  return out;
+}
+
+/** These messages and, for each, the next message produced with its key. */
+function withNextOfKey(scenario: Scenario, ids: ReadonlySet<string>): Set<string> {
+  const out = new Set(ids);
+  const waiting = new Set<string>(); // keys of named messages whose next message is not seen yet
+  for (const m of scenario.messages) {
+    if (waiting.delete(m.key)) out.add(m.id);
+    if (ids.has(m.id)) waiting.add(m.key);
+  }
+  return out;
 }
 
 /** Workers ("w2", a replacement "w2#2" counts as w2) that delivered one of these messages, at least 1. */
