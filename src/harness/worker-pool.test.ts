@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isProcessorError } from './certify/loop.ts';
+import { readHistoryFile } from '../history/history.ts';
+import type { Fault } from '../model/fault.ts';
+import { FaultSchedule } from '../nemesis/schedule.ts';
 import { holdSpares, spareStats } from './spare-workers.ts';
 import { WorkerPool } from './worker-pool.ts';
 
@@ -32,6 +35,8 @@ function pool(processorModule = here('../../fixtures/processors/noop.ts')) {
       markFired: () => undefined,
       onAck: () => undefined,
       fire: () => undefined,
+      claim: () => false,
+      attempt: () => 1,
     },
   );
 }
@@ -70,5 +75,53 @@ describe('worker pool with warm spares', () => {
     expect(error).toMatchObject({ code: 'PROCESSOR_SETUP_FAILED' });
     expect((error as Error).message).toContain('DATABASE_URL is not set');
     expect(isProcessorError(error)).toBe(true); // stops the certification: never skipped as a run error
+  }, 30_000);
+});
+
+describe('phase faults in a pool of workers', () => {
+  it('fire once per run, on whichever worker reaches them; attempts count across the workers', async () => {
+    // Both workers process m1 (each is handed it as it starts, like a message two consumers
+    // read): the run's attempt 1 stalls, its attempt 2 throws, whichever worker makes which.
+    const faults: Fault[] = [
+      {
+        kind: 'consumer-stall',
+        trigger: { type: 'phase', messageId: 'm1', phase: 'during-process', attempt: 1 },
+        params: { holdMs: 200 },
+      },
+      {
+        kind: 'processor-throw',
+        trigger: { type: 'phase', messageId: 'm1', phase: 'before-process', attempt: 2 },
+        params: {},
+      },
+    ];
+    const schedule = new FaultSchedule(faults, () => undefined);
+    const p = new WorkerPool(
+      {
+        dir: mkdtempSync(join(tmpdir(), 'ackcheck-pool-')),
+        processorModule: here('../../fixtures/processors/noop.ts'),
+        runtime: { module: here('./__fixtures__/one-message-runtime.ts') },
+        broker: info,
+        target: { kind: 'rabbitmq', queue: 'q', prefetch: 1 },
+        namespace: 'ns',
+        runStart: Date.now(),
+        processTimeoutMs: 5_000,
+      },
+      schedule,
+    );
+    try {
+      await Promise.all([p.add(), p.add()]);
+      const ended = () =>
+        p.historyFiles.flatMap(readHistoryFile).filter((e) => e.type === 'process-end').length;
+      for (let i = 0; i < 200 && ended() < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await p.close(1_000);
+    }
+    const events = p.historyFiles.flatMap(readHistoryFile);
+    const starts = events.filter((e) => e.type === 'fault-start');
+    expect(starts.map((e) => e.type === 'fault-start' && e.fault).sort()).toEqual([0, 1]);
+    expect(new Set(starts.map((e) => e.process)).size).toBe(2); // one fault each, not both on each
+    const ends = events.filter((e) => e.type === 'process-end');
+    expect(ends.map((e) => e.type === 'process-end' && e.outcome).sort()).toEqual(['error', 'ok']);
+    expect([...schedule.fired].sort()).toEqual([0, 1]);
   }, 30_000);
 });

@@ -10,6 +10,7 @@ import { AckcheckError } from '../errors.ts';
 import { isSelfExit, MAX_SELF_EXITS, openProcessing, type WorkerExit } from './worker-exits.ts';
 import { readHistoryFile } from '../history/history.ts';
 import {
+  type HarnessReply,
   type SpareAssignment,
   WORKER_ENV,
   type WorkerConfig,
@@ -38,6 +39,10 @@ export interface PoolFaults {
   onAck(): void;
   /** A worker reached the phase of a fault the harness applies. */
   fire(index: number): void;
+  /** A worker reached a phase fault's trigger: may it fire it? (once per run) */
+  claim(index: number): boolean;
+  /** A worker begins an attempt at a delivery a fault is triggered on: its number in the run. */
+  attempt(id: string, copy: number): number;
 }
 
 /** What else the pool tells its run. */
@@ -139,6 +144,10 @@ export class WorkerPool {
     child.stderr?.on('data', (chunk: Buffer) => {
       live.stderr = (live.stderr + chunk.toString()).slice(-4_000);
     });
+    const reply = (request: number, value: number | boolean) => {
+      if (child.connected)
+        child.send({ type: 'reply', request, value } satisfies HarnessReply, () => undefined);
+    };
     const started = new Promise<void>((resolve, reject) => {
       child.on('message', (m: WorkerMessage) => {
         if (m.type === 'started') {
@@ -163,6 +172,8 @@ export class WorkerPool {
         } else if (m.type === 'consuming') this.#events.onConsuming?.();
         else if (m.type === 'ack') this.#faults.onAck();
         else if (m.type === 'trigger') this.#faults.fire(m.index);
+        else if (m.type === 'claim') reply(m.request, this.#faults.claim(m.index));
+        else if (m.type === 'attempt') reply(m.request, this.#faults.attempt(m.id, m.copy));
       });
       child.on('exit', (code, signal) => {
         reject(

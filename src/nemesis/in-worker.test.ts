@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../model/fault.ts';
 import { InjectedFault, InWorkerNemesis, stallMs } from './in-worker.ts';
+import { FaultSchedule } from './schedule.ts';
 
 const at = (
   kind: Fault['kind'],
@@ -12,9 +13,18 @@ const at = (
   params: { holdMs: 1_000 },
 });
 
-function nemesis(faults: Fault[], consumerTimeout?: { timeoutMs: number; checkMs: number }) {
+function nemesis(
+  faults: Fault[],
+  consumerTimeout?: { timeoutMs: number; checkMs: number },
+  schedule = new FaultSchedule(faults, () => undefined),
+) {
   const log: string[] = [];
   const n = new InWorkerNemesis({
+    claim: async (i) => schedule.claim(i),
+    attempt: async (id, copy) => {
+      log.push(`ask ${id}`);
+      return schedule.attempt(id, copy);
+    },
     faults: faults.map((fault, index) => ({ index, fault })),
     broker: consumerTimeout ? { consumerTimeout } : {},
     record: (e) => log.push(`${e.type} ${e.fault}`),
@@ -66,5 +76,37 @@ describe('in-worker nemesis', () => {
         consumerTimeout: { timeoutMs: 5_000, checkMs: 1_000 },
       }),
     ).toBe(6_500);
+  });
+});
+
+describe('in-worker nemesis: a run of several workers', () => {
+  it('a fault fires on the first worker to reach it, never on a second one', async () => {
+    const faults = [at('consumer-stall', 'during-process')];
+    const schedule = new FaultSchedule(faults, () => undefined);
+    const first = nemesis(faults, undefined, schedule);
+    const second = nemesis(faults, undefined, schedule);
+    await first.n.fire('m1', 'during-process', 1);
+    await second.n.fire('m1', 'during-process', 1);
+    expect(first.log).toEqual(['fault-start 0', 'sleep 1000', 'fault-heal 0']);
+    expect(second.log).toEqual([]);
+  });
+
+  it('numbers attempts across the workers, asking the harness only for a message a fault is on', async () => {
+    const faults = [at('processor-throw', 'before-process', 2)];
+    const schedule = new FaultSchedule(faults, () => undefined);
+    const first = nemesis(faults, undefined, schedule);
+    const second = nemesis(faults, undefined, schedule);
+    expect(await first.n.begin('m2', 0, 1)).toBe(1); // no fault on m2: this worker's own count
+    expect(first.log).toEqual([]);
+    expect(await first.n.begin('m1', 0, 1)).toBe(1);
+    await first.n.fire('m1', 'before-process', 1);
+    // The second worker's first attempt at m1 is the run's second: the throw is its.
+    const attempt = await second.n.begin('m1', 0, 1);
+    expect(attempt).toBe(2);
+    await expect(second.n.fire('m1', 'before-process', attempt)).rejects.toBeInstanceOf(InjectedFault);
+    expect(first.log).toEqual(['ask m1']);
+    // Once it has fired, the second worker no longer asks.
+    expect(await second.n.begin('m1', 0, 2)).toBe(2);
+    expect(second.log).toEqual(['ask m1', 'fault-start 0', 'fault-heal 0']);
   });
 });

@@ -3,6 +3,12 @@
  * to it at the exact phase of a message's attempt. A crash is a real SIGKILL of the worker
  * itself; a throw surfaces from process(); a stall holds processing past the consumer timeout.
  * Faults that the harness applies (pool, container, network) are handed over with `trigger`.
+ *
+ * Every worker of a run holds the faults not fired yet, and a fault fires once per run: the
+ * worker claims it from the harness's record (schedule.ts) before firing it, and attempts are
+ * numbered across the run's workers (asked of the harness, only for a message a fault not
+ * fired yet is triggered on). So the second consumer of the Kafka zombie, re-reading the
+ * message the first one stalls on, processes it (its attempt 2) instead of stalling too.
  */
 import type { BrokerInfo } from '../model/broker.ts';
 import type { Fault, Phase } from '../model/fault.ts';
@@ -20,6 +26,10 @@ export interface InWorkerDeps {
   ): void;
   /** Hands a fault the harness applies over to it. */
   trigger(index: number): void;
+  /** Asks the harness to fire fault `index`: true for the first worker of the run to ask. */
+  claim(index: number): Promise<boolean>;
+  /** Asks the harness for the run-wide number of a new attempt at delivery (id, copy). */
+  attempt(id: string, copy: number): Promise<number>;
   /** SIGKILLs this process (never returns in a real worker). */
   kill(): Promise<never>;
   sleep(ms: number): Promise<void>;
@@ -33,14 +43,28 @@ export class InWorkerNemesis {
     this.#deps = deps;
   }
 
-  /** Fires the faults at `phase` of `attempt` of message `id` (each at most once). */
+  /**
+   * A new attempt at delivery (id, copy), this worker's `local`-th: its number in the run, to
+   * fire() with. Asked of the harness only when a fault this worker has not seen fire is
+   * triggered on the message (no other attempt can match a trigger).
+   */
+  async begin(id: string, copy: number, local: number): Promise<number> {
+    const targeted = this.#deps.faults.some(
+      ({ index, fault }) =>
+        !this.#fired.has(index) && fault.trigger.type === 'phase' && fault.trigger.messageId === id,
+    );
+    return targeted ? this.#deps.attempt(id, copy) : local;
+  }
+
+  /** Fires the faults at `phase` of `attempt` (run-wide, see begin()) of message `id`: each once per run. */
   async fire(id: string, phase: Phase, attempt: number): Promise<void> {
     for (const { index, fault } of this.#deps.faults) {
       const t = fault.trigger;
       if (this.#fired.has(index) || t.type !== 'phase' || t.messageId !== id || t.phase !== phase) continue;
       if (t.attempt !== attempt) continue;
       this.#fired.add(index);
-      await this.#apply(index, fault, phase);
+      // Another worker of the run may have reached it first: then it is not this one's to fire.
+      if (await this.#deps.claim(index)) await this.#apply(index, fault, phase);
     }
   }
 

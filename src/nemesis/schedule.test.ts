@@ -83,4 +83,25 @@ describe('FaultSchedule', () => {
     expect(events).toEqual([{ type: 'fault-start', fault: 0, kind: 'broker-kill' }]);
     expect(schedule.lastHealAt).toBe(42);
   });
+
+  it('a phase fault is claimed once: the first worker to reach it fires it, and new workers are not handed it', async () => {
+    const { schedule, applied } = setup([phase('consumer-stall'), phase('consumer-join', 'm2')]);
+    expect(schedule.claim(0)).toBe(true);
+    expect(schedule.claim(0)).toBe(false);
+    expect(schedule.pendingPhaseFaults().map((f) => f.index)).toEqual([1]);
+    // A harness fault: claimed by the worker that reached it, then applied once.
+    expect(schedule.claim(1)).toBe(true);
+    schedule.fire(1);
+    schedule.fire(1);
+    await schedule.settled();
+    expect(applied).toEqual(['consumer-join']);
+    expect(schedule.claim(7)).toBe(false); // no such fault
+  });
+
+  it('numbers the attempts at a delivery across the workers that ask', () => {
+    const { schedule } = setup([phase('consumer-kill')]);
+    expect([schedule.attempt('m1', 0), schedule.attempt('m1', 0), schedule.attempt('m1', 1)]).toEqual([
+      1, 2, 1,
+    ]);
+  });
 });

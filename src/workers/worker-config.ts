@@ -30,6 +30,10 @@ export type WorkerMessage =
   | { readonly type: 'consuming' }
   | { readonly type: 'ack' }
   | { readonly type: 'trigger'; readonly index: number }
+  /** May this worker fire fault `index`? (the first to ask of a run may; answered by a `reply`) */
+  | { readonly type: 'claim'; readonly request: number; readonly index: number }
+  /** The run-wide number of a new attempt at delivery (id, copy) (answered by a `reply`) */
+  | { readonly type: 'attempt'; readonly request: number; readonly id: string; readonly copy: number }
   /** Start failed; `code` PROCESSOR_SETUP_FAILED when it was the processor's own setup() that threw. */
   | { readonly type: 'failed'; readonly error: string; readonly code?: 'PROCESSOR_SETUP_FAILED' }
   /** process() of this message did not settle within processTimeoutMs (the worker stays hung). */
@@ -46,6 +50,13 @@ export interface SpareSpec {
   readonly brokerKind: BrokerInfo['kind'];
 }
 export const SPARE_ENV = 'ACKCHECK_WORKER_SPARE';
+
+/** The harness's answer to a worker's `claim` or `attempt` request. */
+export interface HarnessReply {
+  readonly type: 'reply';
+  readonly request: number;
+  readonly value: number | boolean;
+}
 
 /** What the harness sends a spare worker over IPC to make it a run's worker. */
 export interface SpareAssignment {

@@ -13,6 +13,7 @@ import { settleWithin } from './settle-within.ts';
 import { HistoryWriter } from '../history/history.ts';
 import { loadProcessor, loadRuntime } from './load.ts';
 import {
+  type HarnessReply,
   SPARE_ENV,
   type SpareAssignment,
   type SpareSpec,
@@ -53,13 +54,51 @@ if (!config) {
 }
 const send = (m: WorkerMessage) => process.send?.(m);
 const history = new HistoryWriter(config.historyFile, config.worker, config.runStart);
+/** This worker's attempts per delivery (`id:copy`), and their numbers in the run (for the faults). */
 const attempts = new Map<string, number>();
+const runAttempts = new Map<string, number>();
+
+/** A harness that does not answer within this long (it is ending the run) gets the fallback. */
+const ASK_DEADLINE_MS = 10_000;
+const replies = new Map<number, (value: number | boolean) => void>();
+let requests = 0;
+process.on('message', (m: HarnessReply) => {
+  if (m?.type !== 'reply') return;
+  replies.get(m.request)?.(m.value);
+  replies.delete(m.request);
+});
+/** A request to the harness (a fault's claim, an attempt's number) and its answer, or `fallback`. */
+function ask<T extends number | boolean>(request: (id: number) => WorkerMessage, fallback: T): Promise<T> {
+  const id = ++requests;
+  return new Promise<T>((resolve) => {
+    const timer = setTimeout(() => {
+      replies.delete(id);
+      resolve(fallback);
+    }, ASK_DEADLINE_MS);
+    replies.set(id, (value) => {
+      clearTimeout(timer);
+      resolve((typeof value === typeof fallback ? value : fallback) as T);
+    });
+    const failed = () => {
+      clearTimeout(timer);
+      replies.delete(id);
+      resolve(fallback);
+    };
+    if (!process.send) failed();
+    else process.send(request(id), undefined, {}, (error) => error && failed());
+  });
+}
 
 const nemesis = new InWorkerNemesis({
   faults: config.faults,
   broker: config.broker,
   record: (e) => history.record(e),
   trigger: (index) => send({ type: 'trigger', index }),
+  // Not answered: not fired (a fault fires at most once per run).
+  claim: (index) => ask((request) => ({ type: 'claim', request, index }), false),
+  // Not answered: this worker's own count.
+  attempt: (id, copy) =>
+    ask((request) => ({ type: 'attempt', request, id, copy }), attempts.get(`${id}:${copy}`) ?? 1),
   kill: async () => {
     process.kill(process.pid, 'SIGKILL');
     return sleep(60_000).then(() => process.exit(137)); // never reached
@@ -84,9 +123,11 @@ function deliveryProcessor(c: WorkerConfig, processor: Processor): (d: Delivery)
     const attempt = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, attempt);
     const event = { id: d.message.id, copy: d.copy, attempt };
+    const runAttempt = await nemesis.begin(d.message.id, d.copy, attempt);
+    runAttempts.set(key, runAttempt);
     try {
       // Before process-begin, so that a crash here is not counted as a processing.
-      await fire(d, 'before-process', attempt);
+      await fire(d, 'before-process', runAttempt);
     } catch (error) {
       history.record({ type: 'process-begin', ...event });
       history.record({ type: 'process-end', ...event, outcome: 'error', error: describeError(error) });
@@ -101,7 +142,7 @@ function deliveryProcessor(c: WorkerConfig, processor: Processor): (d: Delivery)
       duringFired = true;
       pausedSince = Date.now();
       try {
-        await fire(d, 'during-process', attempt);
+        await fire(d, 'during-process', runAttempt);
       } finally {
         paused += Date.now() - pausedSince;
         pausedSince = undefined;
@@ -135,7 +176,7 @@ function deliveryProcessor(c: WorkerConfig, processor: Processor): (d: Delivery)
       throw error;
     }
     history.record({ type: 'process-end', ...event, outcome: 'ok' });
-    await fire(d, 'after-process', attempt);
+    await fire(d, 'after-process', runAttempt);
   };
 }
 
@@ -159,7 +200,7 @@ function runtimeContext(c: WorkerConfig, process_: (d: Delivery) => Promise<void
     acknowledged(d) {
       history.record({ type: 'ack', id: d.message.id, copy: d.copy });
       send({ type: 'ack' });
-      const attempt = attempts.get(`${d.message.id}:${d.copy}`) ?? 1;
+      const attempt = runAttempts.get(`${d.message.id}:${d.copy}`) ?? 1;
       void fire(d, 'after-ack', attempt).catch(() => undefined);
     },
     log() {},
