@@ -124,6 +124,9 @@ describe('coverage sweep', () => {
           params: { holdMs: ZOMBIE_HOLD_MS },
         },
       ]);
+      // a newer message of the first one's key, for the stale attempt to finish after
+      const [first, ...rest] = zombie?.messages ?? [];
+      expect(rest.some((m) => m.key === first?.key)).toBe(true);
       // the sweep's cells come after it (the shape's cell is swept again only if it did not fire)
       expect(next?.faults).toHaveLength(1);
     }

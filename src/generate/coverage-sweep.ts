@@ -150,10 +150,24 @@ export function shapeArbitraries(options: ScenarioOptions): fc.Arbitrary<Scenari
  * and a second consumer takes its partitions over, re-reads the uncommitted first message and
  * processes it and every newer one of the partition; then the zombie resumes and finishes its
  * stale attempt. Two deliveries of one message in flight at once (a check-then-write race
- * writes twice), and a delivery finishing after newer messages were processed.
+ * writes twice), and a delivery finishing after newer messages were processed: so the shape
+ * has at least two messages (where allowed), and a later one has the first one's key (the last
+ * takes it when none has), the newer value a stale write overwrites (last-write-wins without a
+ * version).
  */
 function zombieShape(options: ScenarioOptions): fc.Arbitrary<Scenario> {
-  return firstMessage(cellScenarioArbitrary(options, { kind: 'consumer-stall', trigger: 'during-process' }));
+  const minMessages = Math.min(Math.max(2, options.minMessages ?? 1), options.maxMessages ?? 50);
+  return firstMessage(
+    cellScenarioArbitrary({ ...options, minMessages }, { kind: 'consumer-stall', trigger: 'during-process' }),
+  ).map(laterOfFirstKey);
+}
+
+/** A message after the first with the first one's key: the last one takes it if none has. */
+function laterOfFirstKey(s: Scenario): Scenario {
+  const [first, ...rest] = s.messages;
+  const last = rest.at(-1);
+  if (!first || !last || rest.some((m) => m.key === first.key)) return s;
+  return { ...s, messages: [first, ...rest.slice(0, -1), { ...last, key: first.key }] };
 }
 
 /** The scenarios' one phase fault, moved to the first message. */
