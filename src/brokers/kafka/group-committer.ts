@@ -4,7 +4,10 @@
  * than a plain loop of the same client (README "Performance"), so commits overlap processing.
  *
  * A processed message's position is added; at most one commit is in flight, and positions
- * added meanwhile go out together in the next one (the latest per partition: a partition is
+ * added meanwhile go out together in the next one. The first commit after an idle spell is sent
+ * on the next turn of the event loop (setImmediate), not at once: messages processed without
+ * waiting for I/O (a fast processor over a fetched batch) then share one commit instead of two
+ * (the first message's, then the rest's) — halving the commit round trips a batch waits for (the latest per partition: a partition is
  * processed in order, so offset + 1 of its latest processed message covers only processed
  * messages; the partitions of one flush are committed side by side). A delivery is reported
  * acknowledged only once a commit covering it succeeded; a commit that answers `false` (the partition is no longer owned: nothing was sent) acknowledges
@@ -19,6 +22,7 @@ export class GroupCommitter<P, D> {
   private pending = new Map<number, { position: P; deliveries: D[] }>();
   private inFlight: Promise<unknown> | undefined;
   private error: unknown;
+  private scheduled: NodeJS.Immediate | undefined;
   private readonly commit: CommitPosition<P>;
   private readonly acknowledged: (d: D) => void;
   private readonly offsetOf: ((p: P) => bigint) | undefined;
@@ -40,7 +44,10 @@ export class GroupCommitter<P, D> {
     if (!this.offsetOf || this.offsetOf(position) >= this.offsetOf(entry.position)) entry.position = position;
     entry.deliveries.push(delivery);
     this.pending.set(partition, entry);
-    this.flush();
+    this.scheduled ??= setImmediate(() => {
+      this.scheduled = undefined;
+      this.flush();
+    });
   }
 
   private flush(): void {
@@ -62,9 +69,13 @@ export class GroupCommitter<P, D> {
     });
   }
 
-  /** Waits until every added position was committed (or given up); rethrows the first commit error. */
+  /** Sends what is pending at once, waits until every added position was committed (or given up); rethrows the first commit error. */
   async settle(): Promise<void> {
-    while (this.inFlight) await this.inFlight;
+    for (;;) {
+      this.flush();
+      if (!this.inFlight) break;
+      await this.inFlight;
+    }
     this.takeError();
   }
 

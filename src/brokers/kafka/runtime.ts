@@ -71,6 +71,9 @@ export function kafkaConsumerFor(
   return { consumer, topic, groupId };
 }
 
+/** How often a batch asks the client to heartbeat (it sends one only every heartbeatInterval). */
+const HEARTBEAT_ASK_MS = 50;
+
 export function kafkaRuntime(options: RuntimeOptions): Runtime {
   const order = orderFor(options);
   const backoff = options.retryBackoffMs ?? 200;
@@ -106,32 +109,46 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
         autoCommit: false,
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          const { partition } = batch;
+          const running = () => isRunning() && !isStale();
+          const retry = async () => {
+            await heartbeat();
+            await sleep(backoff);
+          };
+          /** The last message handled (processed, or committed at most once); resolved when the batch ends. */
+          let last: string | undefined;
+          let beat = Date.now();
           try {
             await consumeBatch();
           } catch (error) {
             await committer.settle().catch(() => undefined);
             throw error;
+          } finally {
+            // Where the client goes on fetching from: only what was handled (a commit is another matter).
+            if (last !== undefined) resolveOffset(last);
           }
           await committer.settle(); // a failed commit fails the batch: its messages come again
           async function consumeBatch(): Promise<void> {
             for (const m of batch.messages) {
-              if (!isRunning() || isStale()) return;
-              const d = kafkaDelivery(m, batch.partition, seen);
+              if (!running()) return;
+              const d = kafkaDelivery(m, partition, seen);
               ctx.delivered(d);
               if (order === 'process-then-ack') {
-                const retry = async () => {
-                  await heartbeat();
-                  await sleep(backoff);
-                };
-                if (await processUntilDone(ctx, d, () => isRunning() && !isStale(), retry)) return;
-                committer.add(batch.partition, m.offset, d);
+                if (await processUntilDone(ctx, d, running, retry)) return;
+                committer.add(partition, m.offset, d);
               } else {
-                await commit(batch.partition, m.offset);
+                await commit(partition, m.offset);
                 ctx.acknowledged(d);
                 await ctx.process(d).catch(() => undefined); // at-most-once: a failure is recorded, not retried
               }
-              resolveOffset(m.offset);
-              await heartbeat();
+              last = m.offset;
+              // The client sends a heartbeat only every heartbeatInterval (300 ms) anyway, and
+              // learns of a rebalance from it: asking every 50 ms is enough (asking after every
+              // message cost a few promises per message, for nothing).
+              if (Date.now() - beat >= HEARTBEAT_ASK_MS) {
+                beat = Date.now();
+                await heartbeat();
+              }
             }
           }
         },

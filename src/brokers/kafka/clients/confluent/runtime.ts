@@ -2,8 +2,9 @@
  * ackcheck's Kafka runtimes on Confluent's client (KafkaJS-compatible API). Manual commits only
  * (`autoCommit: false`):
  *
- * - at-least-once (`eachBatch`, `eachBatchAutoResolve: false`): process each message of the
- *   batch (retried in place with backoff while the partition is still ours), then commit offset
+ * - at-least-once (`eachBatch`, `eachBatchAutoResolve: false`, batches of up to
+ *   CONFLUENT_BATCH_SIZE messages, each taking new messages for CONFLUENT_BATCH_BUDGET_MS at
+ *   most): process each message of the batch (retried in place with backoff while the partition is still ours), then commit offset
  *   + 1 — pipelined as the kafkajs runtime does (the shared GroupCommitter): while one commit is
  *   in flight the next messages are processed, and their offsets go out together in the next
  *   commit. A message is acknowledged, and resolved, only once a commit covering it succeeded;
@@ -33,6 +34,18 @@ import { type ConfluentConsumer, confluentConsumerFor, confluentDelivery } from 
 
 /** A graceful stop that does not finish in time is abandoned (the worker exits anyway). */
 const STOP_DEADLINE_MS = 15_000;
+/**
+ * At-least-once batch size (`js.consumer.max.batch.size`; the client's default is 32): a batch
+ * ends by waiting for the commit that covers it, one round trip per batch, which at 32 messages
+ * cost a fast processor about half its throughput (bench/clients.bench.ts).
+ */
+const CONFLUENT_BATCH_SIZE = 1_024;
+/**
+ * A batch stops taking new messages after this long (the rest is not resolved: the client seeks
+ * back and hands them over again). The client polls librdkafka, and rebalances, only between
+ * batches: a large batch of a slow processor must not reach max.poll.interval.ms (10 s).
+ */
+const CONFLUENT_BATCH_BUDGET_MS = 1_000;
 
 export function confluentRuntime(options: RuntimeOptions): Runtime {
   const order = orderFor(options);
@@ -44,7 +57,10 @@ export function confluentRuntime(options: RuntimeOptions): Runtime {
     broker: 'kafka',
     semantics: options.semantics,
     async start(ctx) {
-      const { consumer: c, topic } = await confluentConsumerFor(ctx);
+      const { consumer: c, topic } = await confluentConsumerFor(
+        ctx,
+        order === 'process-then-ack' ? { 'js.consumer.max.batch.size': CONFLUENT_BATCH_SIZE } : {},
+      );
       consumer = c;
       const seen = new Set<string>();
       const owns = (partition: number): boolean => {
@@ -78,8 +94,11 @@ export function confluentRuntime(options: RuntimeOptions): Runtime {
                 resolveOffset(offset);
               },
             );
+            const began = Date.now();
             for (const m of batch.messages) {
               if (!running()) break;
+              // Not resolved: the client seeks back to it after the batch.
+              if (Date.now() - began > CONFLUENT_BATCH_BUDGET_MS) break;
               const d = confluentDelivery(m, partition, seen);
               ctx.delivered(d);
               // Abandoned (stopping, or no longer ours): not resolved, so it comes again.
