@@ -233,4 +233,25 @@ describe('verdict-guided cuts', () => {
     expect(ids).toContain('m1,m3,m8');
     expect(ids).toContain('m2,m4');
   });
+
+  it("tries a fired fault's target with the next message of its key before the parts of the named messages", () => {
+    const stall: Fault = { ...kill('m1'), kind: 'consumer-stall' };
+    const s: Scenario = {
+      ...eight,
+      messages: ['k2', 'k2', 'k3', 'k1'].map((key, i) => ({ id: `m${i + 1}`, key, payload: { n: i } })),
+      producerDuplicates: [],
+      consumers: 1,
+      faults: [stall],
+    };
+    const history: HistoryEvent[] = [
+      { seq: 0, time: 0, process: 'w1', type: 'fault-start', fault: 0, kind: 'consumer-stall' },
+    ];
+    const cuts = verdictCuts(
+      fakeOutcome(s, false, { history, findings: [finalStateFinding(['m1', 'm3', 'm4'])] }),
+    );
+    const twos = cuts
+      .filter((c) => c.messages.length === 2)
+      .map((c) => c.messages.map((m) => m.id).join(','));
+    expect(twos[0]).toBe('m1,m2');
+  });
 });

@@ -14,8 +14,8 @@
  * message lost with the one a crash hit (one is enough). So the named messages are also cut in
  * parts (always with the fired faults' targets): each finding's own, each half, and each
  * without one of them.
- * And since what a message goes through can depend on its neighbours, two more cuts in case the
- * named ones alone pass: with the message just before each (in the same partition on Kafka: a
+ * And since what a message goes through can depend on its neighbours, more cuts in case the
+ * named ones alone pass (the fired faults' targets, then all named messages, each set): with the message just before each (in the same partition on Kafka: a
  * batch it was fetched with, a prefetch it shared), and with the next message of each one's
  * key (a stale delivery of the named message overwrote it: a final-state finding names the
  * message delivered twice, not the newer one whose value it overwrote).
@@ -44,6 +44,12 @@ export function verdictCuts(outcome: RunOutcome): Scenario[] {
     cuts.push(cut(scenario, messages, firedList, consumers));
     cuts.push(cut(scenario, messages, firedList, scenario.consumers));
   }
+  // The fired faults' targets with their neighbours, before the parts of the named messages: a
+  // run with a stall costs seconds, and the target with the next message of its key is often
+  // the whole counterexample (the zombie's stale write over a newer value).
+  if (targets.size > 0)
+    for (const neighbours of [withNextOfKey(scenario, targets), withPredecessors(outcome, targets)])
+      cuts.push(cut(scenario, neighbours, firedList, consumersTakingPart(outcome, neighbours)));
   // Several findings: each one's messages alone (with the fired faults' targets).
   const violations = outcome.verdict.findings.filter((f) => f.violation && f.messageIds.length > 0);
   if (violations.length > 1)
