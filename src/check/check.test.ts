@@ -90,6 +90,50 @@ describe('check', () => {
     });
   });
 
+  describe('a message RabbitMQ delivered again after a broker-kill', () => {
+    // The soak's case: a noAck delivery the killed broker had not recorded as settled.
+    const replayed = () => {
+      const h = produced().consume('w1', 'm1').consume('w1', 'm3');
+      h.deliver('w1', 'm2').ack('w1', 'm2').begin('w1', 'm2'); // the worker loses the broker mid-way
+      h.fault('broker-kill');
+      return h;
+    };
+
+    it('is reported, not held against at-most-once', () => {
+      const h = replayed();
+      h.deliver('w1#2', 'm2', { redelivered: true }).ack('w1#2', 'm2').begin('w1#2', 'm2').end('w1#2', 'm2');
+      const verdict = check({ scenario: atMostOnce, history: h.events });
+      expect(verdict.valid).toBe(true);
+      const duplicated = finding(verdict.findings, 'duplicated');
+      expect(duplicated).toMatchObject({ violation: false, messageIds: ['m2'] });
+      expect(duplicated.detail).toContain('after a broker-kill');
+    });
+
+    it('counts a first delivery sent while the kill was on its way (before its heal)', () => {
+      const h = produced().consume('w1', 'm1').consume('w1', 'm3').fault('broker-kill');
+      h.deliver('w1', 'm2').ack('w1', 'm2').begin('w1', 'm2');
+      h.deliver('w1#2', 'm2', { redelivered: true }).ack('w1#2', 'm2').begin('w1#2', 'm2').end('w1#2', 'm2');
+      expect(check({ scenario: atMostOnce, history: h.events }).valid).toBe(true);
+    });
+
+    it('is still a violation when a delivery the broker did not mark redelivered was processed again', () => {
+      const h = replayed();
+      h.deliver('w1#2', 'm2').ack('w1#2', 'm2').begin('w1#2', 'm2').end('w1#2', 'm2');
+      expect(check({ scenario: atMostOnce, history: h.events }).valid).toBe(false);
+    });
+
+    it('is still a violation without a broker-kill between the deliveries, or on Kafka', () => {
+      const h = produced().consume('w1', 'm1').consume('w1', 'm2').consume('w1', 'm3');
+      h.consume('w2', 'm2', { redelivered: true });
+      h.fault('broker-kill'); // after the redelivery: it cannot explain it
+      expect(check({ scenario: atMostOnce, history: h.events }).valid).toBe(false);
+      const kafka = replayed();
+      kafka.deliver('w1#2', 'm2', { redelivered: true }).begin('w1#2', 'm2').end('w1#2', 'm2');
+      const onKafka = scenario({ messages: ids, semantics: 'at-most-once', broker: 'kafka' });
+      expect(check({ scenario: onKafka, history: kafka.events }).valid).toBe(false);
+    });
+  });
+
   describe('a consumer duplicate', () => {
     const h = produced().consume('w1', 'm1').consume('w1', 'm2').consume('w1', 'm3');
     h.consume('w2', 'm2', { redelivered: true });
