@@ -17,16 +17,19 @@
  * `broker-restart` waited out Docker's 10 s grace and was a SIGKILL. The upstream image does not
  * run this file.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ConsumerTimeout, ContainerRecipe } from '../container/recipe.ts';
 
+const LAUNCHER = 'docker/rabbitmq/overlay/usr/local/bin/ackcheck-rabbitmq';
+/** The launcher in this checkout (src/brokers/rabbitmq/) or in the installed package (dist/src/brokers/rabbitmq/). */
+const launcherFile = ['../../../', '../../../../']
+  .map((up) => new URL(up + LAUNCHER, import.meta.url))
+  .find((url) => existsSync(url));
+
 /** The local image's launcher (docker/rabbitmq/overlay/usr/local/bin/ackcheck-rabbitmq). */
-export const RABBITMQ_LAUNCHER = {
+export const RABBITMQ_LAUNCHER = launcherFile && {
   target: '/usr/local/bin/ackcheck-rabbitmq',
-  content: readFileSync(
-    new URL('../../../docker/rabbitmq/overlay/usr/local/bin/ackcheck-rabbitmq', import.meta.url),
-    'utf8',
-  ),
+  content: readFileSync(launcherFile, 'utf8'),
   mode: 0o755,
 };
 
@@ -37,7 +40,8 @@ export const rabbitmqRecipe: ContainerRecipe = {
   containerPort: () => 5672,
   environment: () => ({}),
   files: [
-    RABBITMQ_LAUNCHER,
+    // Not found (a package without docker/): the image keeps the launcher it was built with.
+    ...(RABBITMQ_LAUNCHER ? [RABBITMQ_LAUNCHER] : []),
     {
       target: '/etc/rabbitmq/conf.d/90-ackcheck.conf',
       content: `# ackcheck: a stalled consumer loses its deliveries after ${RABBITMQ_CONSUMER_TIMEOUT.timeoutMs} ms\nconsumer_timeout = ${RABBITMQ_CONSUMER_TIMEOUT.timeoutMs}\n`,
