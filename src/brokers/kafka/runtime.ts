@@ -100,8 +100,18 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
         else crashed = payload.error;
       });
       const seen = new Set<string>();
-      const commit = (partition: number, offset: string) =>
-        c.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+      // kafkajs's commitOffsets resolves WITHOUT committing once its runner has stopped (a
+      // crash being restarted, e.g. the fetch failing during a broker restart): it returns
+      // early, also after a failed attempt (runner.js, commitOffsets). A commit is taken as done
+      // only if the runner of the batch that asked for it still runs when it resolves (a
+      // stopped runner never runs again; kafkajs builds a new one). Otherwise at-most-once
+      // processed a message whose commit never happened, and the next consumer read it again.
+      let runnerRuns = () => true;
+      const commit = async (partition: number, offset: string): Promise<boolean> => {
+        const runs = runnerRuns;
+        await c.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+        return runs();
+      };
       const committer = new GroupCommitter<string, Delivery>(commit, ctx.acknowledged);
       await c.connect();
       await c.subscribe({ topics: [topic], fromBeginning: true });
@@ -110,6 +120,7 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           const { partition } = batch;
+          runnerRuns = isRunning;
           const running = () => isRunning() && !isStale();
           const retry = async () => {
             await heartbeat();
@@ -137,7 +148,8 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
                 if (await processUntilDone(ctx, d, running, retry)) return;
                 committer.add(partition, m.offset, d);
               } else {
-                await commit(partition, m.offset);
+                // Not known to be committed: not processed (at most once), read again if it was not.
+                if (!(await commit(partition, m.offset))) return;
                 ctx.acknowledged(d);
                 await ctx.process(d).catch(() => undefined); // at-most-once: a failure is recorded, not retried
               }
