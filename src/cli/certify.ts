@@ -20,7 +20,7 @@ import {
   newestBrokers,
   resolvePlan,
 } from './options.ts';
-import { green, printJson, red, table, useColor } from './output.ts';
+import { count, green, printJson, red, table, useColor } from './output.ts';
 import {
   barReporter,
   barWanted,
@@ -238,7 +238,7 @@ export async function runReplay(
     } else {
       const s = outcome.scenario;
       console.log(
-        `replayed ${file}: ${s.messages.length} messages, ${s.faults.length} faults (${s.faults.map((f) => f.kind).join(', ') || 'none'}) on ${s.broker}, ${(outcome.durationMs / 1000).toFixed(1)} s`,
+        `replayed ${file}: ${count(s.messages.length, 'message')}, ${count(s.faults.length, 'fault')} (${s.faults.map((f) => f.kind).join(', ') || 'none'}) on ${s.broker}, ${(outcome.durationMs / 1000).toFixed(1)} s`,
       );
       for (const f of verdict.findings)
         console.log(

@@ -19,7 +19,7 @@ import {
   parseSeed,
   positiveInt,
 } from './options.ts';
-import { green, printJson, red, table } from './output.ts';
+import { count, green, printJson, red, table } from './output.ts';
 import { barReporter, barWanted, lineReporter, silentReporter } from './progress.ts';
 
 /** The bundled examples: `.ts` next to the sources in development, `.js` in dist/. */
@@ -66,7 +66,7 @@ function printDemo(rows: readonly DemoRow[], paths: ReportPaths): void {
     const ce = r.counterexample;
     if (!ce) continue;
     console.log(
-      `${r.broker}: sqlite-increment counterexample, ${ce.scenario.messages.length} messages, faults: ${ce.scenario.faults.map((f) => f.kind).join(', ') || 'none'}`,
+      `${r.broker}: sqlite-increment counterexample, ${count(ce.scenario.messages.length, 'message')}, faults: ${ce.scenario.faults.map((f) => f.kind).join(', ') || 'none'}`,
     );
     for (const f of ce.verdict.findings.filter((x) => x.violation))
       console.log(`  ${f.code}: ${f.detail.replaceAll('\n', '\n    ')}`);

@@ -12,6 +12,11 @@ export const green = (t: string) => paint(32, t);
 export const red = (t: string) => paint(31, t);
 export const dim = (t: string) => paint(2, t);
 
+/** `1 message`, `2 messages`: a count with its noun. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

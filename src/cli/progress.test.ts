@@ -54,7 +54,7 @@ describe('progress', () => {
       '[1/2] orders.ts on kafka-4.4 (at-least-once): 5 runs',
       '  run 1/5: ok (4 messages, 2 of 2 faults injected, 0.9 s; 2 faults injected so far)',
       '  run 2/5: VIOLATION (6 messages, 1 of 2 faults injected, 1.1 s; 3 faults injected so far)',
-      '  shrinking step 1: 3 messages, 1 faults -> still fails',
+      '  shrinking step 1: 3 messages, 1 fault -> still fails',
       'notice: broker-restart skipped',
       '  orders.ts on kafka-4.4 (at-least-once): FAIL after 2 of 5 runs in 12.3 s',
     ]);

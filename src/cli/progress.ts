@@ -6,6 +6,7 @@ import { runsDone } from '../report/common.ts';
 import cliProgress from 'cli-progress';
 import type { CertifyProgress, CertifyResult } from '../harness/certify.ts';
 import type { CertifyCell } from './options.ts';
+import { count } from './output.ts';
 
 export interface ProgressReporter {
   /** A cell starts; `index` is 1-based. */
@@ -52,11 +53,11 @@ export function lineReporter(
         faults += e.faultsInjected;
         const verdict = e.valid === true ? 'ok' : e.valid === false ? 'VIOLATION' : 'unknown';
         write(
-          `  run ${e.run}/${total}: ${verdict} (${e.messages} messages, ${e.faultsInjected} of ${e.faults} faults injected, ${(e.durationMs / 1000).toFixed(1)} s; ${faults} faults injected so far)`,
+          `  run ${e.run}/${total}: ${verdict} (${count(e.messages, 'message')}, ${e.faultsInjected} of ${count(e.faults, 'fault')} injected, ${(e.durationMs / 1000).toFixed(1)} s; ${faults} faults injected so far)`,
         );
       } else if (e.type === 'shrink')
         write(
-          `  shrinking step ${e.step}: ${e.messages} messages, ${e.faults} faults -> ${e.valid === false ? 'still fails' : 'passes'}`,
+          `  shrinking step ${e.step}: ${count(e.messages, 'message')}, ${count(e.faults, 'fault')} -> ${e.valid === false ? 'still fails' : 'passes'}`,
         );
       else if (e.type === 'error') write(`  run error (skipped): ${e.message}`);
       else write(`  notice: ${e.message}`);
