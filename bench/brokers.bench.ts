@@ -5,25 +5,23 @@
  *
  *   node bench/brokers.bench.ts [--repeats 3] [--messages 20000] [--broker all]
  */
-import { parseArgs } from 'node:util';
-import { parseBrokerSelection } from '../src/brokers/registry.ts';
 import { openRoundTripper } from '../src/brokers/registry.ts';
 import { startBroker } from '../src/brokers/container/start-broker.ts';
 import { table } from '../src/cli/output.ts';
+import { benchArgs, brokersArg, numberArg } from './args.ts';
 
-const { values } = parseArgs({
-  options: {
-    repeats: { type: 'string', default: '3' },
-    messages: { type: 'string', default: '20000' },
-    broker: { type: 'string', default: 'all' },
-  },
+const USAGE = 'usage: node bench/brokers.bench.ts [--repeats 3] [--messages 20000] [--broker all]';
+const values = benchArgs(USAGE, {
+  repeats: { type: 'string', default: '3' },
+  messages: { type: 'string', default: '20000' },
+  broker: { type: 'string', default: 'all' },
 });
-const repeats = Number(values.repeats);
-const messages = Number(values.messages);
+const repeats = numberArg('repeats', values.repeats, USAGE, 1);
+const messages = numberArg('messages', values.messages, USAGE, 1);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 const rows: string[][] = [];
-for (const id of parseBrokerSelection(values.broker)) {
+for (const id of brokersArg(values.broker, USAGE)) {
   const ready: number[] = [];
   const rates: number[] = [];
   for (let i = 0; i < repeats; i++) {

@@ -18,31 +18,46 @@
 import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { BrokerInfo } from '../src/brokers/container/started-broker.ts';
-import { parseBrokerSelection } from '../src/brokers/registry.ts';
 import { acquireBrokers } from '../src/brokers/container/fleet.ts';
 import { certify } from '../src/harness/certify.ts';
 import { BROKEN, CORRECT } from '../fixtures/catalog.ts';
 import { explain, violations } from '../fixtures/explain.ts';
 import { usePostgres } from '../fixtures/stores/postgres.ts';
+import { benchArgs, brokersArg, numberArg } from './args.ts';
 
-const { values } = parseArgs({
-  options: {
-    broker: { type: 'string', default: 'kafka-4.4,rabbitmq-4.0' },
-    seeds: { type: 'string', default: '5' },
-    'first-seed': { type: 'string', default: '1' },
-    shrink: { type: 'string', default: '30' },
-    'correct-runs': { type: 'string', default: '10' },
-    parallel: { type: 'string', default: '2' },
-    parts: { type: 'string', default: 'detection,false-alarms' },
-    fixtures: { type: 'string' },
-  },
+const USAGE =
+  'usage: node bench/detection.bench.ts [--broker kafka-4.4,rabbitmq-4.0] [--seeds 5] [--first-seed 1] [--shrink 30] ' +
+  '[--correct-runs 10] [--parallel 2] [--parts detection,false-alarms] [--fixtures name,name]';
+const values = benchArgs(USAGE, {
+  broker: { type: 'string', default: 'kafka-4.4,rabbitmq-4.0' },
+  seeds: { type: 'string', default: '5' },
+  'first-seed': { type: 'string', default: '1' },
+  shrink: { type: 'string', default: '30' },
+  'correct-runs': { type: 'string', default: '10' },
+  parallel: { type: 'string', default: '2' },
+  parts: { type: 'string', default: 'detection,false-alarms' },
+  fixtures: { type: 'string' },
 });
-const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + Number(values['first-seed']));
+const count = (name: 'seeds' | 'first-seed' | 'shrink' | 'correct-runs' | 'parallel', min: number) =>
+  numberArg(name, values[name], USAGE, min);
+const [seedCount, firstSeed, shrinkSeconds, correctRuns, parallel] = [
+  count('seeds', 1),
+  count('first-seed', 0),
+  count('shrink', 0),
+  count('correct-runs', 1),
+  count('parallel', 1),
+];
+const known = [...BROKEN, ...CORRECT].map((f) => f.name);
+const unknown = values.fixtures?.split(',').filter((name) => !known.includes(name)) ?? [];
+if (unknown.length > 0) {
+  console.error(`unknown fixture ${unknown.join(', ')}; known: ${known.join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
+const seeds = Array.from({ length: seedCount }, (_, i) => i + firstSeed);
 const parts = new Set(values.parts.split(','));
 const reportDir = mkdtempSync(join(tmpdir(), 'ackcheck-detection-'));
-await using fleet = await acquireBrokers(parseBrokerSelection(values.broker));
+await using fleet = await acquireBrokers(brokersArg(values.broker, USAGE));
 const postgres = await usePostgres();
 
 /** A Markdown table, to paste into README "Performance". */
@@ -101,7 +116,7 @@ try {
             semantics: fixture.semantics,
             faults: fixture.faults,
             seed,
-            shrinkTimeLimit: Number(values.shrink) * 1000,
+            shrinkTimeLimit: shrinkSeconds * 1000,
             reportDir,
           });
           const caught = !r.ok && violations(r).includes(fixture.caught);
@@ -137,7 +152,7 @@ try {
           `${median(hit.map((t) => t.faults))} (${range(hit.map((t) => t.faults))})`,
         ];
       }),
-      Number(values.parallel),
+      parallel,
     );
     console.log(
       `\n${new Date().toISOString()}, load ${loadavg()
@@ -177,7 +192,7 @@ try {
             processor: fixture.processor,
             broker: info,
             semantics: 'at-least-once',
-            runs: Number(values['correct-runs']),
+            runs: correctRuns,
             seed: 1,
             reportDir,
           });

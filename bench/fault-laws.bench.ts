@@ -10,39 +10,23 @@
  *   node bench/fault-laws.bench.ts [--broker rabbitmq-4.0] [--reps 10] [--faults restart,kill,pause]
  */
 import { execFileSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
 import { acquireBrokers } from '../src/brokers/container/fleet.ts';
 import type { BrokerFault } from '../src/brokers/container/started-broker.ts';
-import { openRoundTripper, parseBrokerSelection } from '../src/brokers/registry.ts';
+import { openRoundTripper } from '../src/brokers/registry.ts';
+import { benchArgs, brokersArg, numberArg } from './args.ts';
 
 const USAGE =
   'usage: node bench/fault-laws.bench.ts [--broker rabbitmq-4.0] [--reps 10] [--faults restart,kill,pause]';
 
-function options() {
-  try {
-    return parseArgs({
-      options: {
-        broker: { type: 'string', default: 'rabbitmq-4.0' },
-        reps: { type: 'string', default: '10' },
-        faults: { type: 'string', default: 'restart,kill,pause' },
-        help: { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-}
-
-const values = options();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const reps = Number(values.reps);
+const values = benchArgs(USAGE, {
+  broker: { type: 'string', default: 'rabbitmq-4.0' },
+  reps: { type: 'string', default: '10' },
+  faults: { type: 'string', default: 'restart,kill,pause' },
+});
+const reps = numberArg('reps', values.reps, USAGE, 1);
 const faults = values.faults.split(',') as BrokerFault[];
 
-await using fleet = await acquireBrokers(parseBrokerSelection(values.broker));
+await using fleet = await acquireBrokers(brokersArg(values.broker, USAGE));
 const broker = fleet.brokers[0];
 if (!broker) throw new Error(`no broker for ${values.broker}`);
 const { info } = broker;

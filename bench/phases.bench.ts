@@ -10,25 +10,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { acquireBrokers } from '../src/brokers/container/fleet.ts';
-import { parseBrokerSelection } from '../src/brokers/registry.ts';
 import { table } from '../src/cli/output.ts';
 import { scenarioArbitrary } from '../src/generate/index.ts';
 import { DEFAULT_FAULT_KINDS } from '../src/harness/certify/options.ts';
 import { runScenario } from '../src/harness/run-scenario.ts';
 import { holdSpares } from '../src/harness/spare-workers.ts';
 import type { RunTimings } from '../src/model/results.ts';
+import { benchArgs, brokersArg, numberArg } from './args.ts';
 
-const { values } = parseArgs({
-  options: {
-    broker: { type: 'string', default: 'kafka-4.4,rabbitmq-4.0' },
-    runs: { type: 'string', default: '8' },
-    seed: { type: 'string', default: '1' },
-  },
+const USAGE = 'usage: node bench/phases.bench.ts [--broker kafka-4.4,rabbitmq-4.0] [--runs 8] [--seed 1]';
+const values = benchArgs(USAGE, {
+  broker: { type: 'string', default: 'kafka-4.4,rabbitmq-4.0' },
+  runs: { type: 'string', default: '8' },
+  seed: { type: 'string', default: '1' },
 });
-const runs = Number(values.runs);
+const runs = numberArg('runs', values.runs, USAGE, 1);
+const seed = numberArg('seed', values.seed, USAGE);
 const processorModule = fileURLToPath(new URL('../fixtures/processors/sqlite-upsert.ts', import.meta.url));
 const PHASES: (keyof RunTimings)[] = [
   'provision',
@@ -49,7 +48,7 @@ const PHASES: (keyof RunTimings)[] = [
 ];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-await using fleet = await acquireBrokers(parseBrokerSelection(values.broker));
+await using fleet = await acquireBrokers(brokersArg(values.broker, USAGE));
 const workDir = mkdtempSync(join(tmpdir(), 'ackcheck-phases-'));
 // Warm spare workers wait for a run's config; released at the end, or the bench never exits.
 const releaseSpares = holdSpares();
@@ -67,7 +66,7 @@ for (const broker of fleet.brokers) {
       maxMessages: 20,
       faultKinds,
     });
-    const scenarios = fc.sample(arbitrary, { seed: Number(values.seed), numRuns: runs });
+    const scenarios = fc.sample(arbitrary, { seed, numRuns: runs });
     const timings: RunTimings[] = [];
     const began = Date.now();
     let errors = 0;

@@ -13,48 +13,35 @@
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { acquireBrokers } from '../src/brokers/container/fleet.ts';
-import { parseBrokerSelection } from '../src/brokers/registry.ts';
 import { certify } from '../src/harness/certify.ts';
 import type { Semantics } from '../src/model/scenario.ts';
 import { CORRECT } from '../fixtures/catalog.ts';
 import { explain } from '../fixtures/explain.ts';
 import { usePostgres } from '../fixtures/stores/postgres.ts';
+import { benchArgs, brokersArg, numberArg } from './args.ts';
 
 const USAGE =
   'usage: node bench/soak.bench.ts [--runs 1000] [--minutes 90] [--broker kafka-4.4,rabbitmq-4.0] ' +
   '[--concurrency 2] [--fixtures name,name] [--semantics at-least-once,at-most-once] [--first-seed 1]';
 
-function options() {
-  try {
-    return parseArgs({
-      options: {
-        runs: { type: 'string', default: '1000' },
-        minutes: { type: 'string', default: '90' },
-        broker: { type: 'string', default: 'kafka-4.4,rabbitmq-4.0' },
-        concurrency: { type: 'string', default: '2' },
-        fixtures: { type: 'string' },
-        semantics: { type: 'string', default: 'at-least-once,at-most-once' },
-        'first-seed': { type: 'string', default: '1' },
-        help: { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-}
-
-const values = options();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const targetRuns = Number(values.runs);
-const deadline = Date.now() + Number(values.minutes) * 60_000;
-const concurrency = Number(values.concurrency);
+const values = benchArgs(USAGE, {
+  runs: { type: 'string', default: '1000' },
+  minutes: { type: 'string', default: '90' },
+  broker: { type: 'string', default: 'kafka-4.4,rabbitmq-4.0' },
+  concurrency: { type: 'string', default: '2' },
+  fixtures: { type: 'string' },
+  semantics: { type: 'string', default: 'at-least-once,at-most-once' },
+  'first-seed': { type: 'string', default: '1' },
+});
+const targetRuns = numberArg('runs', values.runs, USAGE, 1);
+const deadline = Date.now() + numberArg('minutes', values.minutes, USAGE) * 60_000;
+const concurrency = numberArg('concurrency', values.concurrency, USAGE, 1);
 const semantics = values.semantics.split(',') as Semantics[];
+if (semantics.some((x) => x !== 'at-least-once' && x !== 'at-most-once')) {
+  console.error(`--semantics takes at-least-once, at-most-once or both (comma list)\n${USAGE}`);
+  process.exit(2);
+}
 const fixtures = CORRECT.filter((f) => !values.fixtures || values.fixtures.split(',').includes(f.name));
 if (fixtures.length === 0) {
   console.error(
@@ -72,7 +59,7 @@ console.error(
   `soak: ${targetRuns} runs or ${values.minutes} min, concurrency ${concurrency}; load ${load()}`,
 );
 
-await using fleet = await acquireBrokers(parseBrokerSelection(values.broker));
+await using fleet = await acquireBrokers(brokersArg(values.broker, USAGE));
 const postgres = fixtures.some((f) => f.postgres) ? await usePostgres() : undefined;
 
 interface Tally {
@@ -93,7 +80,7 @@ try {
       const cells = fixtures.flatMap((fixture) => semantics.map((s) => ({ fixture, semantics: s })));
       for (let i = 0; !done(); i++) {
         const cell = cells[i % cells.length]!;
-        const seed = Number(values['first-seed']) + i;
+        const seed = numberArg('first-seed', values['first-seed'], USAGE) + i;
         const result = await certify({
           processor: cell.fixture.processor,
           broker: info,
