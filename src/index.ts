@@ -52,6 +52,7 @@ export {
   type StepOrder,
 } from './runtime/runtime.ts';
 export { kafkaConsumerFor, kafkaDelivery, kafkaRuntime } from './brokers/kafka/runtime.ts';
+export { Redeliveries } from './brokers/kafka/redeliveries.ts';
 // The optional clients: their packages are optional peer dependencies, imported on first use.
 export {
   CONFLUENT_CONSUMER_TIMINGS,

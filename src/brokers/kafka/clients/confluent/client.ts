@@ -11,6 +11,7 @@
  */
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { decodeMessage, type Delivery, HEADERS, type RuntimeContext } from '../../../../runtime/runtime.ts';
+import { markDelivered, type Redeliveries } from '../../redeliveries.ts';
 import { loadOptionalClient } from '../load-client.ts';
 
 export type ConfluentKafkaJS = typeof KafkaJS;
@@ -64,15 +65,18 @@ function header(value: unknown): string | undefined {
 }
 
 /**
- * A record of ackcheck's producer as a `Delivery`: `seen` holds the partition:offset positions
- * this consumer has had, to mark redeliveries. For runtimes of your own too.
+ * A record of ackcheck's producer as a `Delivery`: `seen` holds the positions this consumer has
+ * had, to mark redeliveries (a `Redeliveries`, or a `Set` of `partition:offset` strings). For
+ * runtimes of your own too.
  */
-export function confluentDelivery(m: KafkaJS.KafkaMessage, partition: number, seen: Set<string>): Delivery {
+export function confluentDelivery(
+  m: KafkaJS.KafkaMessage,
+  partition: number,
+  seen: Redeliveries | Set<string>,
+): Delivery {
   const message = decodeMessage(m.value);
   const copy = Number(header(m.headers?.[HEADERS.copy]) ?? 0);
-  const position = `${partition}:${m.offset}`;
-  const redelivered = seen.has(position);
-  seen.add(position);
+  const redelivered = markDelivered(seen, partition, m.offset);
   return { message, copy, redelivered, partition, offset: m.offset };
 }
 

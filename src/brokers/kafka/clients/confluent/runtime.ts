@@ -30,6 +30,7 @@ import {
   type RuntimeOptions,
 } from '../../../../runtime/runtime.ts';
 import { GroupCommitter } from '../../group-committer.ts';
+import { Redeliveries } from '../../redeliveries.ts';
 import { type ConfluentConsumer, confluentConsumerFor, confluentDelivery } from './client.ts';
 
 /** A graceful stop that does not finish in time is abandoned (the worker exits anyway). */
@@ -62,7 +63,7 @@ export function confluentRuntime(options: RuntimeOptions): Runtime {
         order === 'process-then-ack' ? { 'js.consumer.max.batch.size': CONFLUENT_BATCH_SIZE } : {},
       );
       consumer = c;
-      const seen = new Set<string>();
+      const seen = new Redeliveries();
       const owns = (partition: number): boolean => {
         try {
           return c.assignment().some((tp) => tp.topic === topic && tp.partition === partition);

@@ -11,6 +11,7 @@
  */
 import type { ConsumeOptions, Consumer, ConsumerOptions, Message, MessagesStream } from '@platformatic/kafka';
 import { decodeMessage, type Delivery, HEADERS, type RuntimeContext } from '../../../../runtime/runtime.ts';
+import { markDelivered, type Redeliveries } from '../../redeliveries.ts';
 import { loadOptionalClient } from '../load-client.ts';
 
 export type PlatformaticModule = typeof import('@platformatic/kafka');
@@ -38,19 +39,24 @@ export const PLATFORMATIC_CONSUMER_TIMINGS = {
   rebalanceTimeout: 5_000,
 } as const;
 
+const COPY_HEADER_LENGTH = Buffer.byteLength(HEADERS.copy);
+
 /**
- * A record of ackcheck's producer as a `Delivery`: `seen` holds the partition:offset positions
- * this consumer has had, to mark redeliveries. For runtimes of your own too.
+ * A record of ackcheck's producer as a `Delivery`: `seen` holds the positions this consumer has
+ * had, to mark redeliveries (a `Redeliveries`, or a `Set` of `partition:offset` strings). For
+ * runtimes of your own too.
  */
-export function platformaticDelivery(m: PlatformaticMessage, seen: Set<string>): Delivery {
+export function platformaticDelivery(m: PlatformaticMessage, seen: Redeliveries | Set<string>): Delivery {
   const message = decodeMessage(m.value);
   let copy = 0;
-  for (const [k, v] of m.headerEntries) if (k.toString() === HEADERS.copy) copy = Number(v.toString());
-  const offset = m.offset.toString();
-  const position = `${m.partition}:${offset}`;
-  const redelivered = seen.has(position);
-  seen.add(position);
-  return { message, copy, redelivered, partition: m.partition, offset };
+  // By index, and a key decoded only when its length matches: this ran for every message.
+  const headers = m.headerEntries;
+  for (let i = 0; i < headers.length; i++) {
+    const [k, v] = headers[i] as [Buffer, Buffer];
+    if (k.length === COPY_HEADER_LENGTH && k.toString() === HEADERS.copy) copy = Number(v.toString());
+  }
+  const redelivered = markDelivered(seen, m.partition, m.offset);
+  return { message, copy, redelivered, partition: m.partition, offset: m.offset.toString() };
 }
 
 /**

@@ -39,6 +39,7 @@ import {
   type PlatformaticStream,
 } from './client.ts';
 import { GroupCommitter } from '../../group-committer.ts';
+import { Redeliveries } from '../../redeliveries.ts';
 
 /** A stream that cannot be reopened for this long fails the worker (it is replaced). */
 const REOPEN_DEADLINE_MS = 30_000;
@@ -95,7 +96,7 @@ function messageHandler(
   stopping: () => boolean,
   committer: GroupCommitter<PlatformaticMessage, Delivery>,
 ): (m: PlatformaticMessage) => Promise<void> {
-  const seen = new Set<string>();
+  const seen = new Redeliveries();
   const owns = (m: PlatformaticMessage) => platformaticOwns(c, m);
   return async (m: PlatformaticMessage): Promise<void> => {
     if (!owns(m)) return; // fetched before a rebalance: the owner reads it again
