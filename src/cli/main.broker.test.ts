@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RABBITMQ_CONSUMER_TIMEOUT } from '../brokers/rabbitmq/recipe.ts';
 import { brokers } from '../vitest/index.ts';
 
 const cli = fileURLToPath(new URL('../../bin/ackcheck.ts', import.meta.url));
@@ -23,7 +24,7 @@ describe.runIf(brokers().some((b) => b.id === 'rabbitmq-4.0'))(
       expect(up.stderr).toBe('');
       expect(up.status).toBe(0);
       const { brokers: started } = JSON.parse(up.stdout) as {
-        brokers: Array<{ id: string; amqpUrl: string; scope: string }>;
+        brokers: Array<{ id: string; amqpUrl: string; scope: string; consumerTimeout?: unknown }>;
       };
       expect(started).toHaveLength(1);
       expect(started[0]).toMatchObject({ id: 'rabbitmq-4.0', scope: 'shared' });
@@ -31,9 +32,12 @@ describe.runIf(brokers().some((b) => b.id === 'rabbitmq-4.0'))(
 
       // A second `up` finds the same container instead of starting another.
       const again = JSON.parse(run('brokers', 'up', '--broker', 'rabbitmq-4.0', '--json').stdout) as {
-        brokers: Array<{ amqpUrl: string }>;
+        brokers: Array<{ amqpUrl: string; consumerTimeout?: unknown }>;
       };
       expect(again.brokers[0]?.amqpUrl).toBe(started[0]?.amqpUrl);
+      // Described by the consumer timeout recorded in its labels when it was started.
+      expect(started[0]?.consumerTimeout).toEqual(RABBITMQ_CONSUMER_TIMEOUT);
+      expect(again.brokers[0]?.consumerTimeout).toEqual(RABBITMQ_CONSUMER_TIMEOUT);
 
       const status = JSON.parse(run('brokers', 'status', '--json').stdout) as {
         containers: Array<{ broker: string; scope: string; state: string }>;

@@ -112,7 +112,7 @@ function certify(project: string, files: string[], env: Record<string, string>) 
     'processor-throw',
     '--shrink-time-limit',
     '1s',
-    // Under the external broker's consumer timeout (5 s on ackcheck's RabbitMQ), which an
+    // Under the external broker's consumer timeout (4 s on ackcheck's RabbitMQ), which an
     // external broker's info does not carry.
     '--process-timeout',
     '3s',

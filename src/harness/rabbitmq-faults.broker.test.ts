@@ -1,6 +1,6 @@
 /**
  * The two RabbitMQ faults that needed broker work:
- * - consumer-stall: the kit's broker takes a delivery back after its 5 s consumer timeout
+ * - consumer-stall: the kit's broker takes a delivery back after its 4 s consumer timeout
  *   (src/brokers/rabbitmq/recipe.ts) and the worker's stall outlasts it, so the stalled
  *   message is redelivered to a fresh consumer; a correct processor still passes;
  * - broker-kill on a quorum queue declared just before: provisionQueue's `killSafe` waits
@@ -19,6 +19,7 @@ import { describe, expect, it } from 'vitest';
 import amqp from 'amqplib';
 import { StartedBroker } from '../brokers/container/started-broker.ts';
 import { provisionQueue } from '../brokers/rabbitmq/admin.ts';
+import { RABBITMQ_CONSUMER_TIMEOUT } from '../brokers/rabbitmq/recipe.ts';
 import { withTimeout } from '../deadline.ts';
 import { isAckcheckError } from '../errors.ts';
 import type { BrokerFault } from '../brokers/container/started-broker.ts';
@@ -38,7 +39,7 @@ const options = (): RunScenarioOptions => ({
 describe.runIf(rabbit)('RabbitMQ faults', () => {
   it('outlasts the consumer timeout: the broker takes the delivery back and redelivers it', async () => {
     const info = rabbit as NonNullable<typeof rabbit>;
-    expect(info.consumerTimeout?.timeoutMs).toBe(5_000);
+    expect(info.consumerTimeout).toEqual(RABBITMQ_CONSUMER_TIMEOUT);
     const outcome = await runScenario(
       {
         broker: 'rabbitmq',

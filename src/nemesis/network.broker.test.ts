@@ -64,7 +64,7 @@ describe.each(targets.map((b) => [b.id, b] as const))('%s', (_id, info) => {
     // while the harness applies the network fault. Kafka: a blackhole longer than the 2 s
     // session timeout, so the commit of m1 is rejected; RabbitMQ: a cut, so the connection
     // (and the unacknowledged m1) is lost. Either way m1 is delivered and counted again.
-    // RabbitMQ's 5 s consumer timeout is left out of the worker's view so that the stall
+    // RabbitMQ's consumer timeout is left out of the worker's view so that the stall
     // stays at 500 ms and cannot cause a redelivery by itself.
     const { consumerTimeout: _ignored, ...quiet } = info;
     const at = { type: 'phase', messageId: 'm1', phase: 'after-process', attempt: 1 } as const;

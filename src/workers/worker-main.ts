@@ -109,7 +109,7 @@ const fire = (d: Delivery, phase: Phase, attempt: number) => nemesis.fire(d.mess
 
 /**
  * The per-message deadline: processTimeoutMs, or the broker's consumer timeout when that is
- * shorter (ackcheck's RabbitMQ takes a delivery back after 5 s: a process() still running then
+ * shorter (ackcheck's RabbitMQ takes a delivery back after 4 s: a process() still running then
  * would be retried by a worker that hangs the same way, and no run would ever end).
  */
 function processDeadlineMs(c: WorkerConfig): number {

@@ -27,6 +27,9 @@ export const LABELS = {
   proxiedPort: 'dev.ackcheck.proxied-port',
   /** Kafka: port the second listener advertises, where the harness's network-fault proxy listens. */
   proxyPort: 'dev.ackcheck.proxy-port',
+  /** RabbitMQ: the consumer timeout the container was configured with (ms), and its check interval. */
+  consumerTimeout: 'dev.ackcheck.consumer-timeout-ms',
+  consumerTimeoutCheck: 'dev.ackcheck.consumer-timeout-check-ms',
 } as const;
 
 export type ContainerScope = 'process' | 'shared';

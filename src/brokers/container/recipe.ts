@@ -22,8 +22,20 @@ export interface ContainerRecipe {
   /** Log line that says the broker finished starting. */
   readonly readyLog: RegExp;
   addresses(host: string, port: number): { bootstrapServers?: string[]; amqpUrl?: string };
-  /** Fixed facts about the broker's configuration, copied into its BrokerInfo. */
-  readonly settings?: { readonly consumerTimeout?: ConsumerTimeout };
+  /**
+   * Fixed facts about the broker's configuration, copied into its BrokerInfo and recorded in
+   * the container's labels (settings.ts): a shared broker outlives the ackcheck that started it.
+   */
+  readonly settings?: BrokerSettings;
+  /**
+   * What containers started by an ackcheck that did not record its settings in labels were
+   * configured with (a shared broker from an earlier `ackcheck brokers up`).
+   */
+  readonly settingsBeforeLabels?: BrokerSettings;
+}
+
+export interface BrokerSettings {
+  readonly consumerTimeout?: ConsumerTimeout;
 }
 
 export type { ConsumerTimeout, ProxiedListener } from '../../model/broker.ts';

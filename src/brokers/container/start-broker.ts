@@ -34,6 +34,7 @@ import {
 } from './docker.ts';
 import { ensureReaper } from './reaper.ts';
 import type { ProxiedListener } from './recipe.ts';
+import { settingsFromLabels, settingsLabels } from './settings.ts';
 
 export interface StartBrokerOptions {
   /** Which broker to start, e.g. `"kafka-3.9"`, or a kind (`"kafka"`) for its newest version. */
@@ -195,6 +196,7 @@ async function launch(plan: LaunchPlan): Promise<StartedBroker> {
     [LABELS.broker]: version.id,
     [LABELS.scope]: scope,
     [LABELS.port]: String(hostPort),
+    ...settingsLabels(recipe.settings),
   };
   if (scope === 'process') labels[LABELS.owner] = ownerLabel();
   // Both ports are fixed now, so that they survive restarts (like hostPort); the proxy binds
@@ -369,7 +371,8 @@ export async function findSharedBroker(id: BrokerId): Promise<StartedBroker | un
     ...adapterFor(version.kind).recipe.addresses(HOST, port),
     // Absent on a container started by an older ackcheck: network faults then say so.
     ...(proxiedPort && advertisedPort ? { proxied: { port: proxiedPort, advertisedPort } } : {}),
-    ...adapterFor(version.kind).recipe.settings,
+    // Its own settings, not this ackcheck's recipe: it may have been started by an earlier one.
+    ...settingsFromLabels(c.Labels, adapterFor(version.kind).recipe),
     readyInMs: 0,
   };
   return new StartedBroker(info, false);

@@ -9,7 +9,8 @@
  * minute, which is why the documentation says values below a minute are not supported) in
  * `advanced.config`. Measured on 3.10 and 4.0, classic and quorum queues: a delivery left
  * unacknowledged closes its channel 3.1–3.3 s after delivery with a 3 s timeout and a
- * 0.5 s tick (406 PRECONDITION_FAILED "delivery acknowledgement … timed out").
+ * 0.5 s tick (406 PRECONDITION_FAILED "delivery acknowledgement … timed out"). The values are
+ * recorded in the container's labels, so that a shared broker is described by its own.
  *
  * The local image's launcher (its CMD) is copied in at start too, so that a local image built
  * before it changed gets it: it execs the broker's start script as PID 1, which stops the broker
@@ -33,8 +34,15 @@ export const RABBITMQ_LAUNCHER = launcherFile && {
   mode: 0o755,
 };
 
-/** 5 s leaves room for slow processing under latency or a paused broker; a stall past it costs about 7 s. */
-export const RABBITMQ_CONSUMER_TIMEOUT: ConsumerTimeout = { timeoutMs: 5_000, checkMs: 1_000 };
+/**
+ * 4 s: past the longest hold of the other faults (a paused broker or a blackholed path, at most
+ * 3 s, HOLD_MS in src/generate/_internals/fault-plan.ts), so that those do not take deliveries back too; checked every
+ * 0.5 s. A stall past it costs 4-4.5 s until the broker takes the delivery back (it was 5 s
+ * checked every second: 5-6 s; the stall is the longest of RabbitMQ's default fault runs).
+ */
+export const RABBITMQ_CONSUMER_TIMEOUT: ConsumerTimeout = { timeoutMs: 4_000, checkMs: 500 };
+/** What every ackcheck before the settings labels configured (src/brokers/container/settings.ts). */
+const CONSUMER_TIMEOUT_BEFORE_LABELS: ConsumerTimeout = { timeoutMs: 5_000, checkMs: 1_000 };
 
 export const rabbitmqRecipe: ContainerRecipe = {
   containerPort: () => 5672,
@@ -54,4 +62,5 @@ export const rabbitmqRecipe: ContainerRecipe = {
   readyLog: /Server startup complete/,
   addresses: (host, port) => ({ amqpUrl: `amqp://guest:guest@${host}:${port}` }),
   settings: { consumerTimeout: RABBITMQ_CONSUMER_TIMEOUT },
+  settingsBeforeLabels: { consumerTimeout: CONSUMER_TIMEOUT_BEFORE_LABELS },
 };

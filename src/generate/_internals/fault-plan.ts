@@ -31,7 +31,7 @@ export const LATENCY_MS = { min: 50, max: 500 } as const;
 const KIND_WEIGHT = 10;
 /**
  * consumer-stall must outlast the consumer timeout: about two seconds on the kit's Kafka
- * broker, about seven on its RabbitMQ broker (a 5 s consumer timeout checked every second; see
+ * broker, about five on its RabbitMQ broker (a 4 s consumer timeout checked every 0.5 s; see
  * src/brokers/rabbitmq/recipe.ts), so it is drawn rarely on Kafka and more rarely on RabbitMQ.
  */
 const STALL_WEIGHT: Record<BrokerKind, number> = { kafka: 3, rabbitmq: 2 };

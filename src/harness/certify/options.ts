@@ -10,7 +10,7 @@ import type { Semantics } from '../../model/scenario.ts';
 /**
  * Fault kinds certify() injects by default, per broker: every kind on both. (On RabbitMQ a
  * scenario with a broker-kill waits for its quorum queue to be on disk first, see
- * QUORUM_KILL_SAFE_MS; its consumer-stall outlasts the kit broker's 5 s consumer timeout.)
+ * QUORUM_KILL_SAFE_MS; its consumer-stall outlasts the kit broker's 4 s consumer timeout.)
  */
 export const DEFAULT_FAULT_KINDS: Readonly<Record<BrokerKind, readonly FaultKind[]>> = {
   kafka: FAULT_KINDS,

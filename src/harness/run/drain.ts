@@ -29,9 +29,10 @@ export const QUIET_MS = 500;
 export const COMPLETE_QUIET_MS = 100;
 /**
  * A delivery a live worker holds per its history keeps the run going for at most this much
- * quiet: longer than ackcheck's RabbitMQ lets a consumer hold one (5 s consumer timeout,
- * checked every second), so past it the runtime settled it without saying so (a nack without
- * requeue, or no `ctx.acknowledged` call) and the broker's own count decides.
+ * quiet: longer than ackcheck's RabbitMQ lets a consumer hold one (4 s consumer timeout,
+ * checked every 0.5 s; 5 s and 1 s on a shared broker an earlier ackcheck started), so past
+ * it the runtime settled it without saying so (a nack without requeue, or no
+ * `ctx.acknowledged` call) and the broker's own count decides.
  */
 export const HELD_MAX_MS = STUCK_MS;
 export const POLL_MS = 50;
