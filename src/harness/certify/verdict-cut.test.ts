@@ -163,6 +163,35 @@ describe('verdict-guided cuts', () => {
     expect(loop.best?.scenario.messages.map((m) => m.key)).toEqual(['k1', 'k1']);
   });
 
+  it('keeps every consumer for messages never delivered (a rebalance may be the failure), and halves a long list', async () => {
+    // platformatic's autocommit on fetch: 3 consumers start, one fetches and commits every
+    // message, loses its partitions in the start-up rebalance, and none is ever delivered.
+    // No fault fired; with one consumer there is no rebalance and nothing is lost.
+    const ten: Scenario = {
+      ...eight,
+      producerDuplicates: ['m2'],
+      consumers: 3,
+      faults: [],
+      messages: Array.from({ length: 10 }, (_, i) => ({ id: `m${i + 1}`, key: `k${i}`, payload: { n: i } })),
+    };
+    const lostRun = (s: Scenario): RunOutcome => {
+      const ids = s.messages.map((m) => m.id);
+      const finding = {
+        ...finalStateFinding(ids),
+        code: 'lost' as const,
+        invariant: 'at-least-once' as const,
+      };
+      return fakeOutcome(s, s.consumers < 3, { findings: [finding] });
+    };
+    const [first] = verdictCuts(lostRun(ten));
+    expect(first?.consumers).toBe(1); // the smallest cut first, as before
+    expect(verdictCuts(lostRun(ten)).some((c) => c.consumers === 3 && c.messages.length === 5)).toBe(true);
+    const loop = new CertifyLoop(async (s) => lostRun(s), { requestedRuns: 5, shrinkBudgetMs: 60_000 });
+    expect(await loop.check(ten)).toBe(false);
+    expect(loop.best?.scenario.consumers).toBe(3);
+    expect(loop.best?.scenario.messages).toHaveLength(1);
+  });
+
   it('keeps the message before a named one in its partition when the named ones alone pass', async () => {
     // m4 is lost only when m3, fetched in the same batch just before it on partition 0, is there too.
     const history = (s: Scenario): HistoryEvent[] =>

@@ -4,7 +4,8 @@
  * retry), which on a real broker costs seconds a step and often stalls at "8 messages, 0 faults:
  * passes / 8 messages, 1 fault: fails"; the verdict already says which messages matter (the
  * findings' ids), which faults did anything (fault-start events) and which consumers took part
- * (the workers that delivered those messages). Cuts: the messages the fired faults target,
+ * (the workers that delivered those messages; also all of them when a message was never
+ * delivered, since who lost it is unknown). Cuts: the messages the fired faults target,
  * then every message a violation names, each with one fired fault, with all of them, and
  * with every fault; then every message with only the fired faults. They are tried smallest
  * first; each is a real run, and a cut that still fails is cut again from its own verdict.
@@ -36,9 +37,13 @@ export function verdictCuts(outcome: RunOutcome): Scenario[] {
     firedList.flatMap((f) => (f.trigger.type === 'phase' ? [f.trigger.messageId] : [])),
   );
   const cuts: Scenario[] = [];
+  const cutFor = (messages: ReadonlySet<string>, faults: readonly Fault[]) => {
+    for (const consumers of consumerCounts(outcome, messages))
+      cuts.push(cut(scenario, messages, faults, consumers));
+  };
   for (const messages of [targets, named]) {
     if (messages.size === 0) continue;
-    const consumers = consumersTakingPart(outcome, messages);
+    const [consumers = 1] = consumerCounts(outcome, messages);
     if (firedList.length > 1)
       for (const fault of firedList) cuts.push(cut(scenario, messages, [fault], consumers));
     cuts.push(cut(scenario, messages, firedList, consumers));
@@ -49,24 +54,24 @@ export function verdictCuts(outcome: RunOutcome): Scenario[] {
   // the whole counterexample (the zombie's stale write over a newer value).
   if (targets.size > 0)
     for (const neighbours of [withNextOfKey(scenario, targets), withPredecessors(outcome, targets)])
-      cuts.push(cut(scenario, neighbours, firedList, consumersTakingPart(outcome, neighbours)));
+      cutFor(neighbours, firedList);
   // Several findings: each one's messages alone (with the fired faults' targets).
   const violations = outcome.verdict.findings.filter((f) => f.violation && f.messageIds.length > 0);
   if (violations.length > 1)
     for (const finding of violations) {
       const own = new Set([...targets, ...finding.messageIds.filter((id) => named.has(id))]);
-      cuts.push(cut(scenario, own, firedList, consumersTakingPart(outcome, own)));
+      cutFor(own, firedList);
     }
   const { halves, allButOne } = parts(scenario, named, targets);
   for (const part of halves) {
-    cuts.push(cut(scenario, part, firedList, consumersTakingPart(outcome, part)));
+    cutFor(part, firedList);
     const withBefore = withPredecessors(outcome, part);
-    cuts.push(cut(scenario, withBefore, firedList, consumersTakingPart(outcome, withBefore)));
+    cutFor(withBefore, firedList);
   }
-  for (const part of allButOne) cuts.push(cut(scenario, part, firedList, consumersTakingPart(outcome, part)));
+  for (const part of allButOne) cutFor(part, firedList);
   if (named.size > 0) {
     for (const neighbours of [withPredecessors(outcome, named), withNextOfKey(scenario, named)])
-      cuts.push(cut(scenario, neighbours, firedList, consumersTakingPart(outcome, neighbours)));
+      cutFor(neighbours, firedList);
     cuts.push(cut(scenario, named, scenario.faults, scenario.consumers));
   }
   cuts.push(cut(scenario, new Set(scenario.messages.map((m) => m.id)), firedList, scenario.consumers));
@@ -90,12 +95,13 @@ function namedMessages(outcome: RunOutcome, fired: readonly Fault[]): Set<string
   return new Set([...ids].filter((id) => known.has(id)));
 }
 
-/** Largest named set cut in parts (each part costs a run when it is tried). */
+/** Largest named set cut "all but one" (each part costs a run when it is tried); halves at any size. */
 const MAX_PARTED = 8;
 
 /**
  * Parts of the named messages, each with every target of a fired fault: the first and the
- * second half of the others (in produce order), and the others without one of them.
+ * second half of the others (in produce order), and (up to MAX_PARTED of them) the others
+ * without one of them. A half that still fails is halved again from its own verdict.
  */
 function parts(
   scenario: Scenario,
@@ -103,12 +109,15 @@ function parts(
   targets: ReadonlySet<string>,
 ): { halves: Set<string>[]; allButOne: Set<string>[] } {
   const others = scenario.messages.map((m) => m.id).filter((id) => named.has(id) && !targets.has(id));
-  if (others.length < 2 || others.length > MAX_PARTED) return { halves: [], allButOne: [] };
+  if (others.length < 2) return { halves: [], allButOne: [] };
   const withTargets = (subset: readonly string[]) => new Set([...targets, ...subset]);
   const half = Math.ceil(others.length / 2);
   return {
     halves: [others.slice(0, half), others.slice(half)].map(withTargets),
-    allButOne: others.length > 2 ? others.map((_, i) => withTargets(others.filter((_, j) => j !== i))) : [],
+    allButOne:
+      others.length > 2 && others.length <= MAX_PARTED
+        ? others.map((_, i) => withTargets(others.filter((_, j) => j !== i)))
+        : [],
   };
 }
 
@@ -144,14 +153,25 @@ function withNextOfKey(scenario: Scenario, ids: ReadonlySet<string>): Set<string
   return out;
 }
 
-/** Workers ("w2", a replacement "w2#2" counts as w2) that delivered one of these messages, at least 1. */
-function consumersTakingPart(outcome: RunOutcome, ids: ReadonlySet<string>): number {
-  const workers = new Set(
-    outcome.history.flatMap((e) =>
-      e.type === 'deliver' && ids.has(e.id) ? [e.process.replace(/#\d+$/, '')] : [],
-    ),
-  );
-  return Math.max(1, Math.min(outcome.scenario.consumers, workers.size));
+/**
+ * How many consumers a cut to these messages gets: the workers ("w2", a replacement "w2#2"
+ * counts as w2) that delivered one of them, at least 1 — and also every consumer when one of
+ * them was never delivered at all: who took part in its fate is unknown then (a consumer that
+ * fetched and committed it before losing its partitions in a rebalance reports nothing), and
+ * the group's rebalances may be what failed.
+ */
+function consumerCounts(outcome: RunOutcome, ids: ReadonlySet<string>): number[] {
+  const delivered = new Set<string>();
+  const workers = new Set<string>();
+  for (const e of outcome.history)
+    if (e.type === 'deliver' && ids.has(e.id)) {
+      delivered.add(e.id);
+      workers.add(e.process.replace(/#\d+$/, ''));
+    }
+  const takingPart = Math.max(1, Math.min(outcome.scenario.consumers, workers.size));
+  return delivered.size < ids.size && takingPart < outcome.scenario.consumers
+    ? [takingPart, outcome.scenario.consumers]
+    : [takingPart];
 }
 
 /**
