@@ -66,6 +66,20 @@ export function encodeMessage(message: Message): Buffer {
   return Buffer.from(JSON.stringify(message));
 }
 
+/**
+ * A message's copy number from its header value (decimal, as the kit's producer writes it; 0
+ * without the header). A single digit is read from its byte without decoding a string: this
+ * runs for every message a Kafka runtime takes.
+ */
+export function decodeCopy(value: Buffer | string | null | undefined): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'string' && value.length === 1) {
+    const digit = (value[0] as number) - 48;
+    if (digit >= 0 && digit <= 9) return digit;
+  }
+  return Number(value.toString());
+}
+
 export function decodeMessage(body: Buffer | null): Message {
   if (!body) throw new Error('empty message body');
   return JSON.parse(body.toString('utf8')) as Message;

@@ -14,6 +14,7 @@
 import type { Consumer, ConsumerConfig, KafkaMessage } from 'kafkajs';
 import { sleep } from '../../deadline.ts';
 import {
+  decodeCopy,
   decodeMessage,
   type Delivery,
   orderFor,
@@ -46,7 +47,8 @@ export function kafkaDelivery(
   seen: Redeliveries | Set<string>,
 ): Delivery {
   const message = decodeMessage(m.value);
-  const copy = Number(m.headers?.[HEADERS.copy]?.toString() ?? 0);
+  const header = m.headers?.[HEADERS.copy];
+  const copy = decodeCopy(Array.isArray(header) ? header[0] : header);
   const redelivered = markDelivered(seen, partition, m.offset);
   return { message, copy, redelivered, partition, offset: m.offset };
 }

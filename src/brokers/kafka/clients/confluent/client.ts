@@ -10,7 +10,13 @@
  * client sets to twice `rebalanceTimeout`.
  */
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import { decodeMessage, type Delivery, HEADERS, type RuntimeContext } from '../../../../runtime/runtime.ts';
+import {
+  decodeCopy,
+  decodeMessage,
+  type Delivery,
+  HEADERS,
+  type RuntimeContext,
+} from '../../../../runtime/runtime.ts';
 import { markDelivered, type Redeliveries } from '../../redeliveries.ts';
 import { loadOptionalClient } from '../load-client.ts';
 
@@ -59,11 +65,6 @@ const CONFLUENT_RECONNECT = {
   'socket.connection.setup.timeout.ms': 5_000,
 } as const;
 
-function header(value: unknown): string | undefined {
-  const first: unknown = Array.isArray(value) ? value[0] : value;
-  return first === undefined || first === null ? undefined : String(first);
-}
-
 /**
  * A record of ackcheck's producer as a `Delivery`: `seen` holds the positions this consumer has
  * had, to mark redeliveries (a `Redeliveries`, or a `Set` of `partition:offset` strings). For
@@ -75,7 +76,8 @@ export function confluentDelivery(
   seen: Redeliveries | Set<string>,
 ): Delivery {
   const message = decodeMessage(m.value);
-  const copy = Number(header(m.headers?.[HEADERS.copy]) ?? 0);
+  const value = m.headers?.[HEADERS.copy];
+  const copy = decodeCopy(Array.isArray(value) ? value[0] : value);
   const redelivered = markDelivered(seen, partition, m.offset);
   return { message, copy, redelivered, partition, offset: m.offset };
 }

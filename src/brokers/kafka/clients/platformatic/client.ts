@@ -10,7 +10,13 @@
  * ignoring the group's committed offsets. Heartbeats run on timers, independent of processing.
  */
 import type { ConsumeOptions, Consumer, ConsumerOptions, Message, MessagesStream } from '@platformatic/kafka';
-import { decodeMessage, type Delivery, HEADERS, type RuntimeContext } from '../../../../runtime/runtime.ts';
+import {
+  decodeCopy,
+  decodeMessage,
+  type Delivery,
+  HEADERS,
+  type RuntimeContext,
+} from '../../../../runtime/runtime.ts';
 import { markDelivered, type Redeliveries } from '../../redeliveries.ts';
 import { loadOptionalClient } from '../load-client.ts';
 
@@ -53,7 +59,7 @@ export function platformaticDelivery(m: PlatformaticMessage, seen: Redeliveries 
   const headers = m.headerEntries;
   for (let i = 0; i < headers.length; i++) {
     const [k, v] = headers[i] as [Buffer, Buffer];
-    if (k.length === COPY_HEADER_LENGTH && k.toString() === HEADERS.copy) copy = Number(v.toString());
+    if (k.length === COPY_HEADER_LENGTH && k.toString() === HEADERS.copy) copy = decodeCopy(v);
   }
   const redelivered = markDelivered(seen, m.partition, m.offset);
   return { message, copy, redelivered, partition: m.partition, offset: m.offset.toString() };
