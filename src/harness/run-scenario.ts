@@ -134,7 +134,7 @@ async function runSteps(
   schedule.useInjector(harnessInjector({ broker: options.broker, pool, consumerPath }));
   let drained = false;
   try {
-    await Promise.all(Array.from({ length: Math.max(1, scenario.consumers) }, () => pool.add()));
+    await pool.addTogether(Math.max(1, scenario.consumers));
     clock.mark('workersStarted');
     schedule.checkProgress();
     drained = await drain(

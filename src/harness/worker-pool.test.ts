@@ -18,7 +18,7 @@ import { WorkerPool } from './worker-pool.ts';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const info = { id: 'rabbitmq-4.0', kind: 'rabbitmq', host: '127.0.0.1', port: 1 } as never;
 
-function pool(processorModule = here('../../fixtures/processors/noop.ts')) {
+function pool(processorModule = here('../../fixtures/processors/noop.ts'), onConsuming?: () => void) {
   return new WorkerPool(
     {
       dir: mkdtempSync(join(tmpdir(), 'ackcheck-pool-')),
@@ -38,8 +38,34 @@ function pool(processorModule = here('../../fixtures/processors/noop.ts')) {
       claim: () => false,
       attempt: () => 1,
     },
+    { ...(onConsuming && { onConsuming }) },
   );
 }
+
+describe("a run's first consumers", () => {
+  it('start consuming together, after the slowest of them is loaded and set up', async () => {
+    const flag = join(mkdtempSync(join(tmpdir(), 'ackcheck-pool-')), 'slow');
+    process.env.ACKCHECK_TEST_SLOW_SETUP_FLAG = flag; // fresh processes (spares keep their env)
+    process.env.ACKCHECK_NO_SPARE_WORKERS = '1';
+    const consuming: number[] = [];
+    const p = pool(here('./__fixtures__/slow-first-setup.ts'), () => consuming.push(Date.now()));
+    try {
+      const began = Date.now();
+      const names = await p.addTogether(3);
+      const allStarted = Date.now();
+      expect(names).toEqual(['w1', 'w2', 'w3']);
+      expect(allStarted - began).toBeGreaterThanOrEqual(1_500); // one of them took 1.5 s to set up
+      for (let i = 0; i < 100 && consuming.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(consuming).toHaveLength(3);
+      // none consumed before the slow one was ready (without the barrier: two, 1.5 s earlier)
+      expect(consuming.every((t) => t >= allStarted)).toBe(true);
+    } finally {
+      delete process.env.ACKCHECK_TEST_SLOW_SETUP_FLAG;
+      delete process.env.ACKCHECK_NO_SPARE_WORKERS;
+      await p.close(100);
+    }
+  }, 30_000);
+});
 
 describe('worker pool with warm spares', () => {
   it('starts workers from spares, replaces a killed one with a new process, and stops them all', async () => {

@@ -10,6 +10,7 @@ import { AckcheckError } from '../errors.ts';
 import { isSelfExit, MAX_SELF_EXITS, openProcessing, type WorkerExit } from './worker-exits.ts';
 import { readHistoryFile } from '../history/history.ts';
 import {
+  type HarnessGo,
   type HarnessReply,
   type SpareAssignment,
   WORKER_ENV,
@@ -116,7 +117,24 @@ export class WorkerPool {
     return this.#spawn(`w${this.#lane}`, 1);
   }
 
-  async #spawn(lane: string, generation: number): Promise<string> {
+  /**
+   * A run's first `count` consumers, started together: each loads and sets up (a warm spare at
+   * once, a fresh process in 0.3-3 s), then all start consuming at the same moment. Without
+   * this a cold worker joined the group seconds after the warm ones, and that incidental
+   * rebalance — not in the scenario — could decide a run (a loss seen in run 1 that no replay
+   * or shrink step repeated). Joins at other moments are the scenario's: `consumer-join`.
+   */
+  async addTogether(count: number): Promise<string[]> {
+    const lanes = Array.from({ length: count }, () => `w${++this.#lane}`);
+    const names = await Promise.all(lanes.map((lane) => this.#spawn(lane, 1, true)));
+    for (const name of names) {
+      const child = this.#live.get(name)?.child;
+      if (child?.connected) child.send({ type: 'go' } satisfies HarnessGo, () => undefined);
+    }
+    return names;
+  }
+
+  async #spawn(lane: string, generation: number, together = false): Promise<string> {
     const name = generation === 1 ? lane : `${lane}#${generation}`;
     if (++this.#starts > MAX_STARTS)
       throw new AckcheckError('WORKER_FAILED', `workers were restarted ${MAX_STARTS} times`);
@@ -128,6 +146,7 @@ export class WorkerPool {
       worker: name,
       historyFile,
       faults: this.#faults.pendingPhaseFaults(),
+      ...(together && { startTogether: true }),
     };
     const child = this.#startProcess(config);
     const live: Live = {

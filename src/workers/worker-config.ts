@@ -19,6 +19,11 @@ export interface WorkerConfig {
   readonly processTimeoutMs: number;
   /** Faults with phase triggers that this worker may fire, by index in the schedule. */
   readonly faults: ReadonlyArray<{ readonly index: number; readonly fault: Fault }>;
+  /**
+   * One of a run's first consumers: loaded and set up, it waits for the harness's `go` (sent
+   * when all of them are) before its runtime starts, so they join together, warm or cold.
+   */
+  readonly startTogether?: boolean;
 }
 
 /** Messages a worker sends to the harness over IPC. */
@@ -56,6 +61,11 @@ export interface HarnessReply {
   readonly type: 'reply';
   readonly request: number;
   readonly value: number | boolean;
+}
+
+/** The harness to a run's first consumers (`startTogether`): all are ready, start consuming. */
+export interface HarnessGo {
+  readonly type: 'go';
 }
 
 /** What the harness sends a spare worker over IPC to make it a run's worker. */

@@ -15,6 +15,7 @@ import { loadProcessor, loadRuntime } from './load.ts';
 import {
   type HarnessReply,
   SPARE_ENV,
+  type HarnessGo,
   type SpareAssignment,
   type SpareSpec,
   WORKER_ENV,
@@ -249,6 +250,21 @@ function stopOnSignal(runtime: Runtime, processor: Processor): void {
   process.on('disconnect', () => void stop()); // the harness went away
 }
 
+/**
+ * The harness's `go` to a run's first consumers (they start together, see WorkerConfig); a
+ * harness that does not send it within GO_DEADLINE_MS (it is ending the run) is not waited for.
+ */
+const GO_DEADLINE_MS = 60_000;
+const go = new Promise<void>((resolve) => {
+  const timer = setTimeout(resolve, GO_DEADLINE_MS);
+  timer.unref();
+  process.on('message', (m: HarnessGo) => {
+    if (m?.type !== 'go') return;
+    clearTimeout(timer);
+    resolve();
+  });
+});
+
 /** The processor's setup() threw: the processor's error, not the infrastructure's. */
 let setupFailed = false;
 
@@ -264,6 +280,7 @@ async function main(c: WorkerConfig): Promise<void> {
   // Loaded and set up: from here on, an exit is a crash to recover from, not a start failure
   // (the runtime may deliver, and a crash fault may fire, before start() resolves).
   send({ type: 'started' });
+  if (c.startTogether) await go;
   const runtime = await startRuntime(c, runtimeContext(c, deliveryProcessor(c, processor)));
   stopOnSignal(runtime, processor);
 }
