@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../model/fault.ts';
-import { InjectedFault, InWorkerNemesis, stallMs } from './in-worker.ts';
+import { InjectedFault, InWorkerNemesis, stallEnd, stallMs } from './in-worker.ts';
 import { FaultSchedule } from './schedule.ts';
 
 const at = (
@@ -17,8 +17,11 @@ function nemesis(
   faults: Fault[],
   consumerTimeout?: { timeoutMs: number; checkMs: number },
   schedule = new FaultSchedule(faults, () => undefined),
+  /** When the oldest delivery the worker holds arrived, on the fake clock (which sleep advances). */
+  heldSince: (now: number) => number | undefined = () => undefined,
 ) {
   const log: string[] = [];
+  let clock = 10_000;
   const n = new InWorkerNemesis({
     claim: async (i) => schedule.claim(i),
     attempt: async (id, copy) => {
@@ -33,7 +36,12 @@ function nemesis(
       log.push('SIGKILL');
       throw new Error('killed');
     },
-    sleep: async (ms) => void log.push(`sleep ${ms}`),
+    sleep: async (ms) => {
+      log.push(`sleep ${ms}`);
+      clock += ms;
+    },
+    now: () => clock,
+    heldSince: () => heldSince(clock),
   });
   return { n, log };
 }
@@ -76,6 +84,37 @@ describe('in-worker nemesis', () => {
         consumerTimeout: { timeoutMs: 5_000, checkMs: 1_000 },
       }),
     ).toBe(6_500);
+  });
+
+  it('a stall goes past the consumer timeout only while the worker holds an unacknowledged delivery', () => {
+    const stall = at('consumer-stall', 'during-process'); // holdMs 1 s
+    const rabbit = { consumerTimeout: { timeoutMs: 4_000, checkMs: 500 } };
+    // Nothing held (after-ack, noAck): holdMs, as on a broker without a timeout.
+    expect(stallEnd(stall, rabbit, 100_000, undefined)).toBe(101_000);
+    expect(stallEnd(stall, {}, 100_000, 99_000)).toBe(101_000);
+    // The delivery it stalls on arrived 200 ms before: its timeout, one check and holdMs / 2 after that.
+    expect(stallEnd(stall, rabbit, 100_000, 99_800)).toBe(99_800 + 4_000 + 500 + 500);
+    // Never past stallMs() from the start (a delivery received late in the stall).
+    expect(stallEnd(stall, rabbit, 100_000, 100_900)).toBe(100_000 + stallMs(stall, rabbit));
+    // Held long enough before the stall that the broker takes it back within holdMs: holdMs.
+    expect(stallEnd(stall, rabbit, 100_000, 90_000)).toBe(101_000);
+  });
+
+  it('a stall holding nothing ends after holdMs; one holding a delivery waits for the broker to take it back', async () => {
+    const timeout = { timeoutMs: 4_000, checkMs: 500 };
+    const stall = [at('consumer-stall', 'during-process')];
+    const idle = nemesis(stall, timeout);
+    await idle.n.fire('m1', 'during-process', 1);
+    expect(idle.log).toEqual(['fault-start 0', 'sleep 1000', 'fault-heal 0']);
+
+    const holding = nemesis(stall, timeout, undefined, () => 9_900); // clock starts at 10 000
+    await holding.n.fire('m1', 'during-process', 1);
+    expect(holding.log).toEqual(['fault-start 0', 'sleep 4900', 'fault-heal 0']);
+
+    // A delivery that arrived during the stall and is still held when it would end keeps it going.
+    const late = nemesis(stall, timeout, undefined, (now) => (now >= 11_000 ? 10_500 : undefined));
+    await late.n.fire('m1', 'during-process', 1);
+    expect(late.log).toEqual(['fault-start 0', 'sleep 1000', 'sleep 4000', 'fault-heal 0']); // at most stallMs(), 5 s
   });
 });
 

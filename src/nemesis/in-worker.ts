@@ -1,7 +1,8 @@
 /**
  * The in-worker injector: inside a worker process, fires the phase-triggered faults addressed
  * to it at the exact phase of a message's attempt. A crash is a real SIGKILL of the worker
- * itself; a throw surfaces from process(); a stall holds processing past the consumer timeout.
+ * itself; a throw surfaces from process(); a stall holds processing past the consumer timeout
+ * while the worker holds a delivery the timeout applies to (see stallEnd()).
  * Faults that the harness applies (pool, container, network) are handed over with `trigger`.
  *
  * Every worker of a run holds the faults not fired yet, and a fault fires once per run: the
@@ -33,6 +34,12 @@ export interface InWorkerDeps {
   /** SIGKILLs this process (never returns in a real worker). */
   kill(): Promise<never>;
   sleep(ms: number): Promise<void>;
+  now(): number;
+  /**
+   * When (on `now()`'s clock) this worker received the oldest delivery it holds
+   * unacknowledged: delivered and not acknowledged yet. Undefined when it holds none.
+   */
+  heldSince(): number | undefined;
 }
 
 export class InWorkerNemesis {
@@ -77,10 +84,19 @@ export class InWorkerNemesis {
       case 'processor-throw':
         record({ type: 'fault-heal', fault: index, kind: fault.kind });
         throw new InjectedFault(`ackcheck: injected processor failure (fault ${index})`);
-      case 'consumer-stall':
-        await this.#deps.sleep(stallMs(fault, this.#deps.broker));
+      case 'consumer-stall': {
+        const { broker, now, heldSince, sleep } = this.#deps;
+        const began = now();
+        // Asked again when it would end: a delivery received during the stall and still held
+        // then (a runtime that processes one at a time) keeps it going, at most stallMs().
+        for (;;) {
+          const left = stallEnd(fault, broker, began, heldSince()) - now();
+          if (left <= 0) break;
+          await sleep(left);
+        }
         record({ type: 'fault-heal', fault: index, kind: fault.kind });
         return;
+      }
       default:
         // join / leave / restart / broker / network faults at a phase: the harness acts on them.
         this.#deps.trigger(index);
@@ -89,11 +105,32 @@ export class InWorkerNemesis {
 }
 
 /**
- * How long a stall lasts: `holdMs`, and on a broker with a known consumer timeout (ackcheck's
+ * The longest a stall lasts: `holdMs`, and on a broker with a known consumer timeout (ackcheck's
  * RabbitMQ) long enough past it that the broker takes the deliveries back, as the fault means.
  */
 export function stallMs(fault: Fault, broker: Pick<BrokerInfo, 'consumerTimeout'>): number {
   const hold = fault.params.holdMs ?? 3_000;
   const timeout = broker.consumerTimeout;
   return timeout ? Math.max(hold, timeout.timeoutMs + timeout.checkMs + hold / 2) : hold;
+}
+
+/**
+ * When a stall that began at `began` ends, given when the worker received the oldest delivery
+ * it still holds unacknowledged (`heldSince`; undefined: none). A consumer timeout applies only
+ * to such a delivery, so the stall goes past it only while there is one: until the timeout and
+ * one check after that delivery, plus `holdMs / 2`, and never past stallMs(); otherwise it
+ * lasts `holdMs`. (A stall at `after-ack`, or any stall under at-most-once's noAck, holds
+ * nothing the broker could take back: waiting out the timeout only kept the run from ending.)
+ */
+export function stallEnd(
+  fault: Fault,
+  broker: Pick<BrokerInfo, 'consumerTimeout'>,
+  began: number,
+  heldSince: number | undefined,
+): number {
+  const hold = fault.params.holdMs ?? 3_000;
+  const timeout = broker.consumerTimeout;
+  if (!timeout || heldSince === undefined) return began + hold;
+  const takenBack = heldSince + timeout.timeoutMs + timeout.checkMs + hold / 2;
+  return Math.min(began + stallMs(fault, broker), Math.max(began + hold, takenBack));
 }

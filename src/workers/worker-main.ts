@@ -58,6 +58,13 @@ const history = new HistoryWriter(config.historyFile, config.worker, config.runS
 /** This worker's attempts per delivery (`id:copy`), and their numbers in the run (for the faults). */
 const attempts = new Map<string, number>();
 const runAttempts = new Map<string, number>();
+/**
+ * Deliveries (`id:copy`) this worker holds unacknowledged, and when each arrived: what a broker's
+ * consumer timeout can take back, so what a stall waits out (nemesis/in-worker.ts stallEnd()).
+ * A delivery the runtime nacked stays in until acknowledged or delivered anew: a stall then
+ * lasts longer than it needs, never shorter.
+ */
+const held = new Map<string, number>();
 
 /** A harness that does not answer within this long (it is ending the run) gets the fallback. */
 const ASK_DEADLINE_MS = 10_000;
@@ -105,6 +112,8 @@ const nemesis = new InWorkerNemesis({
     return sleep(60_000).then(() => process.exit(137)); // never reached
   },
   sleep,
+  now: Date.now,
+  heldSince: () => (held.size === 0 ? undefined : Math.min(...held.values())),
 });
 const fire = (d: Delivery, phase: Phase, attempt: number) => nemesis.fire(d.message.id, phase, attempt);
 
@@ -188,6 +197,7 @@ function runtimeContext(c: WorkerConfig, process_: (d: Delivery) => Promise<void
     target: c.target,
     worker: c.worker,
     delivered(d) {
+      held.set(`${d.message.id}:${d.copy}`, Date.now());
       history.record({
         type: 'deliver',
         id: d.message.id,
@@ -199,6 +209,7 @@ function runtimeContext(c: WorkerConfig, process_: (d: Delivery) => Promise<void
     },
     process: process_,
     acknowledged(d) {
+      held.delete(`${d.message.id}:${d.copy}`);
       history.record({ type: 'ack', id: d.message.id, copy: d.copy });
       send({ type: 'ack' });
       const attempt = runAttempts.get(`${d.message.id}:${d.copy}`) ?? 1;
