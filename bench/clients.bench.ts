@@ -31,14 +31,13 @@
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { BrokerInfo } from '../src/brokers/container/started-broker.ts';
 import { acquireBrokers } from '../src/brokers/container/fleet.ts';
 import { provisionTopic } from '../src/brokers/kafka/admin.ts';
 import { kafkaClient } from '../src/brokers/kafka/client.ts';
 import { confluentConsumerFor } from '../src/brokers/kafka/clients/confluent/client.ts';
 import { platformaticConsumerFor } from '../src/brokers/kafka/clients/platformatic/client.ts';
-import { clientFor, parseBrokerSelection } from '../src/brokers/registry.ts';
+import { clientFor } from '../src/brokers/registry.ts';
 import { table } from '../src/cli/output.ts';
 import { certify } from '../src/harness/certify.ts';
 import type { Message } from '../src/model/message.ts';
@@ -49,27 +48,29 @@ import {
   type RunTarget,
   type RuntimeContext,
 } from '../src/runtime/runtime.ts';
+import { benchArgs, brokersArg, numberArg } from './args.ts';
 
-const { values } = parseArgs({
-  options: {
-    broker: { type: 'string', default: 'kafka-4.4' },
-    clients: { type: 'string', default: 'kafkajs,confluent,platformatic' },
-    messages: { type: 'string', default: '200000' },
-    repeat: { type: 'string', default: '3' },
-    warmup: { type: 'string', default: '1' },
-    runs: { type: 'string', default: '10' },
-    parts: { type: 'string', default: 'overhead,runs' },
-  },
+const USAGE =
+  'usage: node bench/clients.bench.ts [--broker kafka-4.4] [--clients kafkajs,confluent,platformatic] ' +
+  '[--messages 200000] [--repeat 3] [--warmup 1] [--runs 10] [--parts overhead,runs]';
+const values = benchArgs(USAGE, {
+  broker: { type: 'string', default: 'kafka-4.4' },
+  clients: { type: 'string', default: 'kafkajs,confluent,platformatic' },
+  messages: { type: 'string', default: '200000' },
+  repeat: { type: 'string', default: '3' },
+  warmup: { type: 'string', default: '1' },
+  runs: { type: 'string', default: '10' },
+  parts: { type: 'string', default: 'overhead,runs' },
 });
 const parts = new Set(values.parts.split(','));
 const clients = values.clients.split(',');
-const n = Number(values.messages);
-const repeat = Number(values.repeat);
-const warmup = Number(values.warmup);
+const n = numberArg('messages', values.messages, USAGE, 1);
+const repeat = numberArg('repeat', values.repeat, USAGE, 1);
+const warmup = numberArg('warmup', values.warmup, USAGE);
 const upsert = fileURLToPath(new URL('../fixtures/processors/sqlite-upsert.ts', import.meta.url));
 const DEADLINE_MS = 180_000;
 
-await using fleet = await acquireBrokers(parseBrokerSelection(values.broker));
+await using fleet = await acquireBrokers(brokersArg(values.broker, USAGE));
 const info = fleet.infos.find((b) => b.kind === 'kafka');
 if (!info) throw new Error('clients bench: select a Kafka broker');
 console.error(
@@ -130,7 +131,7 @@ for (const client of clients) {
       client,
       maxMessages: 20,
       seed: 1,
-      runs: Number(values.runs),
+      runs: numberArg('runs', values.runs, USAGE, 1),
       shrinkTimeLimit: 30_000,
     };
     const clean = await certify({ ...base, faults: [] });

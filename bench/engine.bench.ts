@@ -14,10 +14,8 @@
  * seed's figure): a 10-run figure on one seed is noisy, it depends on which faults it drew.
  */
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import amqp from 'amqplib';
 import type { BrokerInfo } from '../src/brokers/container/started-broker.ts';
-import { parseBrokerSelection } from '../src/brokers/registry.ts';
 import { acquireBrokers } from '../src/brokers/container/fleet.ts';
 import { provisionTopic } from '../src/brokers/kafka/admin.ts';
 import { kafkaClient } from '../src/brokers/kafka/client.ts';
@@ -29,26 +27,28 @@ import type { RunTarget } from '../src/runtime/runtime.ts';
 import { table } from '../src/cli/output.ts';
 import { certify, DEFAULT_CONCURRENCY } from '../src/harness/certify.ts';
 import type { Message } from '../src/model/message.ts';
+import { benchArgs, brokersArg, numberArg } from './args.ts';
 
-const { values } = parseArgs({
-  options: {
-    broker: { type: 'string', default: 'kafka-4.4,rabbitmq-4.0' },
-    runs: { type: 'string', default: '10' },
-    messages: { type: 'string', default: '2000' },
-    parts: { type: 'string', default: 'runs,detection,overhead' },
-    /** Runs at once in `runs` (default: certify()'s DEFAULT_CONCURRENCY). */
-    concurrency: { type: 'string' },
-    /** Seeds of `runs`, comma-separated: one certification each, the median printed. */
-    seeds: { type: 'string', default: '1' },
-    /** `runs` fault-free, with the default faults, or both. */
-    faults: { type: 'string', default: 'both' },
-  },
+const USAGE =
+  'usage: node bench/engine.bench.ts [--broker kafka-4.4,rabbitmq-4.0] [--runs 10] [--messages 2000] ' +
+  '[--parts runs,detection,overhead] [--concurrency 2] [--seeds 1,2,3] [--faults both|free|default]';
+const values = benchArgs(USAGE, {
+  broker: { type: 'string', default: 'kafka-4.4,rabbitmq-4.0' },
+  runs: { type: 'string', default: '10' },
+  messages: { type: 'string', default: '2000' },
+  parts: { type: 'string', default: 'runs,detection,overhead' },
+  /** Runs at once in `runs` (default: certify()'s DEFAULT_CONCURRENCY). */
+  concurrency: { type: 'string' },
+  /** Seeds of `runs`, comma-separated: one certification each, the median printed. */
+  seeds: { type: 'string', default: '1' },
+  /** `runs` fault-free, with the default faults, or both. */
+  faults: { type: 'string', default: 'both' },
 });
-const seeds = values.seeds.split(',').map(Number);
-const runs = Number(values.runs);
+const seeds = values.seeds.split(',').map((seed) => numberArg('seeds', seed, USAGE));
+const runs = numberArg('runs', values.runs, USAGE, 1);
 const parts = new Set(values.parts.split(','));
 const fixture = (p: string) => fileURLToPath(new URL(`../fixtures/processors/${p}`, import.meta.url));
-await using fleet = await acquireBrokers(parseBrokerSelection(values.broker));
+await using fleet = await acquireBrokers(brokersArg(values.broker, USAGE));
 
 const rows: string[][] = [];
 const detection: string[][] = [];
@@ -61,7 +61,7 @@ for (const info of fleet.infos) {
       ...base,
       processor: fixture('sqlite-upsert.ts'),
       runs,
-      ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+      ...(values.concurrency ? { concurrency: numberArg('concurrency', values.concurrency, USAGE, 1) } : {}),
     };
     const figures = async (faults: object) => {
       const each: number[] = [];
@@ -99,7 +99,7 @@ for (const info of fleet.infos) {
     console.error(`${info.id}: detection done`);
   }
   if (parts.has('overhead')) {
-    const n = Number(values.messages);
+    const n = numberArg('messages', values.messages, USAGE, 1);
     const plain = await plainLoop(info, n);
     const runtime = await runtimeLoop(info, n);
     overhead.push([
