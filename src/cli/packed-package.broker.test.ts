@@ -162,8 +162,13 @@ describe.runIf(rabbit)('the packed package, installed as a user installs it', ()
   const env = { ACKCHECK_AMQP_URL: rabbit?.amqpUrl as string };
 
   beforeAll(() => {
-    execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'ignore' });
-    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: repo })
+    // Deadlines of their own: a synchronous call blocks vitest's hook timeout (an npm install
+    // that could not reach the registry once hung a CI run for 13 minutes).
+    execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'ignore', timeout: 120_000 });
+    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], {
+      cwd: repo,
+      timeout: 60_000,
+    })
       .toString()
       .trim()
       .split('\n')
@@ -176,6 +181,7 @@ describe.runIf(rabbit)('the packed package, installed as a user installs it', ()
     execFileSync('npm', ['install', '--no-audit', '--no-fund', join(project, tarball)], {
       cwd: project,
       stdio: 'ignore',
+      timeout: 150_000,
     });
   }, 180_000);
   afterAll(() => rmSync(project, { recursive: true, force: true }));

@@ -9,6 +9,7 @@
  * (holdSpares()).
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { HARNESS_PID_ENV } from '../workers/orphan-watchdog.ts';
 import { SPARE_ENV, type SpareSpec, type WorkerMessage } from '../workers/worker-config.ts';
 
 /**
@@ -51,7 +52,10 @@ function refill(entry: string, spec: SpareSpec, stdio: ForkStdio): void {
   const list = spares.get(key) ?? [];
   spares.set(key, list);
   while (list.length < SPARES) {
-    const child = fork(entry, [], { env: { ...process.env, [SPARE_ENV]: key }, stdio });
+    const child = fork(entry, [], {
+      env: { ...process.env, [SPARE_ENV]: key, [HARNESS_PID_ENV]: String(process.pid) },
+      stdio,
+    });
     child.on('error', () => undefined);
     child.on('message', (m: WorkerMessage) => {
       if (m.type === 'spare-ready') ready.add(child);

@@ -18,6 +18,7 @@ import {
   type WorkerMessage,
 } from '../workers/worker-config.ts';
 import { takeSpare } from './spare-workers.ts';
+import { HARNESS_PID_ENV } from '../workers/orphan-watchdog.ts';
 
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const WORKER_ENTRY = fileURLToPath(new URL(`../workers/worker-main${ext}`, import.meta.url));
@@ -218,7 +219,10 @@ export class WorkerPool {
       spare.send({ type: 'config', config } satisfies SpareAssignment);
       return spare;
     }
-    return fork(WORKER_ENTRY, [], { env: { ...process.env, [WORKER_ENV]: JSON.stringify(config) }, stdio });
+    return fork(WORKER_ENTRY, [], {
+      env: { ...process.env, [WORKER_ENV]: JSON.stringify(config), [HARNESS_PID_ENV]: String(process.pid) },
+      stdio,
+    });
   }
 
   #exited(live: Live, lane: string, generation: number, code: number | null, signal: string | null): void {

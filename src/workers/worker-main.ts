@@ -12,6 +12,7 @@ import { InWorkerNemesis } from '../nemesis/in-worker.ts';
 import { settleWithin } from './settle-within.ts';
 import { HistoryWriter } from '../history/history.ts';
 import { loadProcessor, loadRuntime } from './load.ts';
+import { watchForOrphaning } from './orphan-watchdog.ts';
 import {
   type HarnessReply,
   SPARE_ENV,
@@ -48,6 +49,7 @@ async function workerConfig(): Promise<WorkerConfig | null> {
   return assigned;
 }
 
+watchForOrphaning(); // ends this process if the harness goes away, even with its main thread blocked
 const config = await workerConfig();
 if (!config) {
   console.error(`worker: ${WORKER_ENV} is not set; workers are started by the ackcheck harness`);
