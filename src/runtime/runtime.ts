@@ -68,10 +68,14 @@ export function encodeMessage(message: Message): Buffer {
 
 /**
  * A message's copy number from its header value (decimal, as the kit's producer writes it; 0
- * without the header). A single digit is read from its byte without decoding a string: this
- * runs for every message a Kafka runtime takes.
+ * without the header; of a header given as a list, as kafkajs-style clients may, the first). A
+ * single digit is read from its byte without decoding a string: this runs for every message a
+ * Kafka runtime takes.
  */
-export function decodeCopy(value: Buffer | string | null | undefined): number {
+export function decodeCopy(
+  header: Buffer | string | readonly (Buffer | string)[] | null | undefined,
+): number {
+  const value = Array.isArray(header) ? header[0] : (header as Buffer | string | null | undefined);
   if (value === undefined || value === null) return 0;
   if (typeof value !== 'string' && value.length === 1) {
     const digit = (value[0] as number) - 48;

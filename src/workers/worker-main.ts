@@ -264,19 +264,24 @@ function stopOnSignal(runtime: Runtime, processor: Processor): void {
 }
 
 /**
- * The harness's `go` to a run's first consumers (they start together, see WorkerConfig); a
- * harness that does not send it within GO_DEADLINE_MS (it is ending the run) is not waited for.
+ * Resolves on the harness's `go` to a run's first consumers (they start together, see
+ * WorkerConfig), or after GO_DEADLINE_MS (a harness that does not send it is ending the run).
+ * Listening starts before this worker says it has started, so the `go` cannot be missed.
  */
 const GO_DEADLINE_MS = 60_000;
-const go = new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, GO_DEADLINE_MS);
-  timer.unref();
-  process.on('message', (m: HarnessGo) => {
-    if (m?.type !== 'go') return;
-    clearTimeout(timer);
-    resolve();
+function goFromHarness(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, GO_DEADLINE_MS);
+    timer.unref();
+    const onMessage = (m: HarnessGo) => {
+      if (m?.type !== 'go') return;
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
   });
-});
+}
 
 /** The processor's setup() threw: the processor's error, not the infrastructure's. */
 let setupFailed = false;
@@ -292,8 +297,9 @@ async function main(c: WorkerConfig): Promise<void> {
   }
   // Loaded and set up: from here on, an exit is a crash to recover from, not a start failure
   // (the runtime may deliver, and a crash fault may fire, before start() resolves).
+  const go = c.startTogether ? goFromHarness() : undefined;
   send({ type: 'started' });
-  if (c.startTogether) await go;
+  await go;
   const runtime = await startRuntime(c, runtimeContext(c, deliveryProcessor(c, processor)));
   stopOnSignal(runtime, processor);
 }

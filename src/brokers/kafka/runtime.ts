@@ -47,8 +47,7 @@ export function kafkaDelivery(
   seen: Redeliveries | Set<string>,
 ): Delivery {
   const message = decodeMessage(m.value);
-  const header = m.headers?.[HEADERS.copy];
-  const copy = decodeCopy(Array.isArray(header) ? header[0] : header);
+  const copy = decodeCopy(m.headers?.[HEADERS.copy]);
   const redelivered = markDelivered(seen, partition, m.offset);
   return { message, copy, redelivered, partition, offset: m.offset };
 }
@@ -92,7 +91,7 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
     async start(ctx) {
       const { consumer: c, topic } = kafkaConsumerFor(ctx);
       consumer = c;
-      let running = false;
+      let started = false;
       let crashed: Error | undefined;
       // kafkajs restarts a crashed consumer only after a retriable error; after any other it
       // stays down, e.g. a commit refused because the group evicted this member while a network
@@ -102,7 +101,7 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
       // start() fails (and is retried) if that happens before it returns.
       c.on(c.events.CRASH, ({ payload }) => {
         if (payload.restart || stopping) return;
-        if (running) ctx.fail(payload.error);
+        if (started) ctx.fail(payload.error);
         else crashed = payload.error;
       });
       const seen = new Redeliveries();
@@ -178,7 +177,7 @@ export function kafkaRuntime(options: RuntimeOptions): Runtime {
         },
       });
       if (crashed) throw crashed;
-      running = true;
+      started = true;
     },
     async stop() {
       stopping = true;

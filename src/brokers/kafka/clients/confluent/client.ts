@@ -76,8 +76,7 @@ export function confluentDelivery(
   seen: Redeliveries | Set<string>,
 ): Delivery {
   const message = decodeMessage(m.value);
-  const value = m.headers?.[HEADERS.copy];
-  const copy = decodeCopy(Array.isArray(value) ? value[0] : value);
+  const copy = decodeCopy(m.headers?.[HEADERS.copy]);
   const redelivered = markDelivered(seen, partition, m.offset);
   return { message, copy, redelivered, partition, offset: m.offset };
 }
